@@ -1,0 +1,47 @@
+"""Roles and the actions each grants. A role is held at a unit and reaches its subtree.
+
+Room for later roles (judge, credit officer) is here: a new role is one more entry.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hoiso.core.permissions import Action
+
+
+class RoleKind(models.TextChoices):
+    PROVINCE_ADMIN = "province_admin", _("Province administrator")
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    BRANCH_LEADER = "branch_leader", _("Branch leader")
+    GROUP_LEADER = "group_leader", _("Group leader")
+    VIEWER = "viewer", _("Viewer")
+    JUDGE = "judge", _("Judge")
+    CREDIT_OFFICER = "credit_officer", _("Credit officer")
+
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    RoleKind.PROVINCE_ADMIN: frozenset(Action.values),
+    RoleKind.COMMUNE_OFFICER: frozenset(
+        {Action.VIEW, Action.VIEW_PERSONAL, Action.MANAGE_UNITS, Action.RESTRUCTURE,
+         Action.MANAGE_USERS, Action.VIEW_AUDIT}
+    ),  # fmt: skip
+    RoleKind.BRANCH_LEADER: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.MANAGE_UNITS}),
+    RoleKind.GROUP_LEADER: frozenset({Action.VIEW, Action.VIEW_PERSONAL}),
+    RoleKind.VIEWER: frozenset({Action.VIEW}),
+    RoleKind.JUDGE: frozenset({Action.VIEW}),
+    RoleKind.CREDIT_OFFICER: frozenset({Action.VIEW, Action.VIEW_PERSONAL}),
+}
+
+
+def roles_granting(action: str) -> list[str]:
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+
+
+def sees_personal_data(role: str) -> bool:
+    return Action.VIEW_PERSONAL in ROLE_ACTIONS.get(role, frozenset())
+
+
+def grantable_roles(granter_roles: set[str]) -> list[str]:
+    """Roles a user may hand out: never one that grants more than a role she holds herself."""
+    granted = frozenset().union(*(ROLE_ACTIONS[r] for r in granter_roles)) if granter_roles else frozenset()
+    return [role for role, actions in ROLE_ACTIONS.items() if actions <= granted]

@@ -1,0 +1,18 @@
+"""The project's URL map. Each app owns its own urls.py; the authorisation matrix test
+(tests/test_authorization_matrix.py) walks every pattern listed here."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("hoiso.core.urls")),
+    path("to-chuc/", include("hoiso.org.urls")),
+    path("tai-khoan/", include("hoiso.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler403 = "hoiso.core.views.error_403"
+handler404 = "hoiso.core.views.error_404"
+handler500 = "hoiso.core.views.error_500"

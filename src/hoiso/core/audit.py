@@ -1,0 +1,35 @@
+"""Writing the audit log. Services call `record(...)` inside their transaction, so an
+action and its audit row are committed together or not at all."""
+
+from typing import Any
+
+from django.db import models
+
+from hoiso.core.context import client_ip
+from hoiso.core.models import AuditEntry
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    unit_path: str = "",
+    details: dict | None = None,
+) -> AuditEntry:
+    """Append one audit row. `unit_path` scopes who may read it; it defaults to the
+    object's own path when the object belongs to a unit."""
+    if not unit_path and obj is not None:
+        unit_path = getattr(obj, "path", "") or getattr(obj, "unit_path", "") or ""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_name=(actor.get_username() if is_user else "system")[:150],
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        unit_path=unit_path,
+        ip=client_ip.get(),
+        details=details or {},
+    )

@@ -1,0 +1,14 @@
+"""The vocabulary of what a user may do. Roles (accounts.roles) grant sets of these actions
+at a unit, and the grant reaches the unit's whole subtree."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("See the unit and its figures")
+    VIEW_PERSONAL = "view_personal", _("See members' personal data")
+    MANAGE_UNITS = "manage_units", _("Edit units, officials and population")
+    RESTRUCTURE = "restructure", _("Restructure units")
+    MANAGE_USERS = "manage_users", _("Manage user accounts")
+    VIEW_AUDIT = "view_audit", _("Read the audit log")

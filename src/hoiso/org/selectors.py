@@ -1,0 +1,172 @@
+"""All reads of the organisation, scoped to the acting user."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from hoiso.core.permissions import Action
+from hoiso.core.scoping import get_object_for_user, scope_paths
+from hoiso.core.text import fold
+from hoiso.org.models import (
+    AdministrativeArea,
+    Official,
+    Population,
+    Restructuring,
+    Unit,
+    UnitLink,
+    ancestor_paths,
+)
+
+CURRENT_UNIT_SESSION_KEY = "hoiso.current_unit"
+
+
+def units_visible(*, user, action: str = Action.VIEW):
+    return Unit.objects.visible_to(user, action)
+
+
+def unit_get(*, user, pk, action: str = Action.VIEW) -> Unit:
+    return get_object_for_user(Unit.objects.select_related("parent", "area"), user, action, pk=pk)
+
+
+def top_units(*, user):
+    """The highest units the user sees: the roots of her scope."""
+    paths = scope_paths(user, Action.VIEW)
+    if paths is None:
+        return Unit.objects.filter(parent__isnull=True).vn_ordered()
+    return Unit.objects.filter(path__in=paths).vn_ordered()
+
+
+def default_unit_for(*, user) -> Unit | None:
+    return top_units(user=user).order_by("depth", "name_sort").first()
+
+
+def current_unit_for_request(request) -> Unit | None:
+    """The unit chosen with the switcher if still visible, else the user's highest unit."""
+    if hasattr(request, "_current_unit"):
+        return request._current_unit
+    unit = None
+    user = request.user
+    if user.is_authenticated:
+        chosen = request.session.get(CURRENT_UNIT_SESSION_KEY)
+        if chosen:
+            unit = Unit.objects.visible_to(user).filter(pk=chosen).first()
+        unit = unit or default_unit_for(user=user)
+    request._current_unit = unit
+    return unit
+
+
+def breadcrumb(*, user, unit: Unit) -> list[tuple[Unit, bool]]:
+    """The units above `unit`, top first, each with whether the user may open it."""
+    ancestors = list(Unit.objects.filter(path__in=ancestor_paths(unit.path)).order_by("depth"))
+    visible = set(Unit.objects.visible_to(user).filter(pk__in=[a.pk for a in ancestors])
+                  .values_list("pk", flat=True))  # fmt: skip
+    return [(a, a.pk in visible) for a in ancestors]
+
+
+def children_with_counts(*, user, unit: Unit | None, include_retired: bool = False):
+    """The units directly under `unit` (or the user's top units), each annotated with
+    how many active units stand below it."""
+    if unit is None:
+        qs = top_units(user=user)
+    else:
+        qs = Unit.objects.visible_to(user).filter(parent=unit)
+        if not include_retired:
+            qs = qs.active()
+    below = (
+        Unit.objects.filter(path__startswith=OuterRef("path"), active_to__isnull=True)
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("active_to")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    children = (
+        Unit.objects.filter(parent=OuterRef("pk"), active_to__isnull=True)
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.select_related("area").annotate(
+        descendants=Coalesce(Subquery(below), 0), child_count=Coalesce(Subquery(children), 0)
+    ).vn_ordered()
+
+
+def units_search(*, user, query: str, limit: int = 50):
+    """Units whose name contains `query`, with or without diacritics."""
+    folded = fold(query)
+    if not folded:
+        return Unit.objects.none()
+    return (
+        Unit.objects.visible_to(user)
+        .filter(name_folded__contains=folded)
+        .select_related("parent")
+        .order_by("depth", "name_sort")[:limit]
+    )
+
+
+def lineage(*, unit: Unit, max_steps: int = 20) -> dict[str, list[UnitLink]]:
+    """Where a unit came from and where it went, following lineage links both ways."""
+    def walk(start: Unit, forward: bool) -> list[UnitLink]:
+        found, frontier, seen = [], [start.pk], {start.pk}
+        for _step in range(max_steps):
+            if not frontier:
+                break
+            key = "predecessor_id__in" if forward else "successor_id__in"
+            links = list(UnitLink.objects.filter(**{key: frontier})
+                         .select_related("predecessor", "successor", "restructuring"))  # fmt: skip
+            frontier = []
+            for link in links:
+                found.append(link)
+                nxt = link.successor_id if forward else link.predecessor_id
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+        return found
+
+    return {"predecessors": walk(unit, forward=False), "successors": walk(unit, forward=True)}
+
+
+def unit_restructurings(*, user, unit: Unit):
+    return Restructuring.objects.visible_to(user).filter(units=unit).select_related("actor")
+
+
+def restructurings_visible(*, user):
+    return Restructuring.objects.visible_to(user).select_related("actor", "reverts")
+
+
+def restructuring_get(*, user, pk) -> Restructuring:
+    return get_object_for_user(Restructuring, user, Action.VIEW, pk=pk)
+
+
+def officials_of(*, user, unit: Unit, include_ended: bool = False):
+    qs = Official.objects.visible_to(user).filter(unit=unit).select_related("position", "user")
+    return qs if include_ended else qs.current()
+
+
+def official_get(*, user, pk, action: str = Action.VIEW) -> Official:
+    return get_object_for_user(Official.objects.select_related("unit", "position"), user, action, pk=pk)
+
+
+def population_visible(*, user, year: int | None = None, query: str = ""):
+    qs = Population.objects.visible_to(user).select_related("area", "unit")
+    if year:
+        qs = qs.filter(year=year)
+    if folded := fold(query):
+        qs = qs.filter(Q(area__name_folded__contains=folded) | Q(unit__name_folded__contains=folded))
+    return qs.order_by("-year", "unit__name_sort")
+
+
+def population_years(*, user) -> list[int]:
+    return list(Population.objects.visible_to(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def areas_for_units(*, user, action: str = Action.MANAGE_UNITS):
+    """Communes (and provinces) the user's units may be tied to: those of her provinces."""
+    provinces = (
+        Unit.objects.visible_to(user, action).filter(area__isnull=False)
+        .values_list("area__province_id", "area_id")
+    )  # fmt: skip
+    ids = {p for pair in provinces for p in pair if p}
+    return AdministrativeArea.objects.filter(Q(pk__in=ids) | Q(province_id__in=ids)).order_by("name")

@@ -1,0 +1,97 @@
+"""Adding a unit under another and editing a unit's details; officials of a unit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from hoiso.core.permissions import Action
+from hoiso.org import forms, selectors, services
+from hoiso.org.models import ALLOWED_CHILD_KINDS
+
+
+def _render_form(request, template, context):
+    return render(request, template, {**context, "crumbs": selectors.breadcrumb(user=request.user, unit=context["unit"])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request, pk):
+    parent = selectors.unit_get(user=request.user, pk=pk, action=Action.MANAGE_UNITS)
+    form = forms.UnitCreateForm(request.POST or None, parent=parent,
+                                areas=selectors.areas_for_units(user=request.user),
+                                kinds=sorted(ALLOWED_CHILD_KINDS[parent.kind]))  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(unit)s has been created.") % {"unit": unit.name})
+            return redirect("org:unit_detail", pk=unit.pk)
+    return _render_form(request, "org/unit_form.html", {"form": form, "unit": parent,
+                        "title": _("Add a unit under %(unit)s") % {"unit": parent.name}})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk):
+    unit = selectors.unit_get(user=request.user, pk=pk, action=Action.MANAGE_UNITS)
+    initial = {"code": unit.code, "area": unit.area_id, "address": unit.address}
+    form = forms.UnitEditForm(request.POST or None, initial=initial,
+                              areas=selectors.areas_for_units(user=request.user))  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The details have been saved."))
+            return redirect("org:unit_detail", pk=unit.pk)
+    return _render_form(request, "org/unit_form.html", {"form": form, "unit": unit,
+                        "title": _("Edit the details of %(unit)s") % {"unit": unit.name}})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def official_create(request, pk):
+    unit = selectors.unit_get(user=request.user, pk=pk, action=Action.MANAGE_UNITS)
+    form = forms.OfficialForm(request.POST or None, unit=unit,
+                              initial={"term_start": 2025, "term_end": 2030})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.official_appoint(actor=request.user, unit=unit, **form.cleaned_data)
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The official has been recorded."))
+            return redirect("org:unit_detail", pk=unit.pk)
+    return _render_form(request, "org/unit_form.html", {"form": form, "unit": unit,
+                        "title": _("Add an official to %(unit)s") % {"unit": unit.name}})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def official_end(request, pk):
+    official = selectors.official_get(user=request.user, pk=pk, action=Action.MANAGE_UNITS)
+    form = forms.OfficialEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.official_end(actor=request.user, official=official, **form.cleaned_data)
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The term has been ended."))
+            return redirect("org:unit_detail", pk=official.unit_id)
+    return _render_form(request, "org/unit_form.html", {"form": form, "unit": official.unit,
+                        "title": _("End the term of %(name)s") % {"name": official}})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET"])
+def unit_officials(request, pk):
+    """Every official of a unit, past terms included."""
+    unit = selectors.unit_get(user=request.user, pk=pk)
+    officials = selectors.officials_of(user=request.user, unit=unit, include_ended=True)
+    return _render_form(request, "org/unit_officials.html", {"unit": unit, "officials": officials})
