@@ -9,8 +9,12 @@ from django.utils.translation import gettext_lazy as _
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "username_password_mismatch": _("The user name and/or password you entered is not correct."),
-        "email_password_mismatch": _("The e-mail address and/or password you entered is not correct."),
+        "username_password_mismatch": _(
+            "The user name and/or password you entered is not correct."
+        ),
+        "email_password_mismatch": _(
+            "The e-mail address and/or password you entered is not correct."
+        ),
         "too_many_login_attempts": _("Too many failed sign-in attempts. Try again later."),
     }
 

@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
         from hoiso.core.permissions import Action
 
         navigation.register(
-            navigation.NavItem(_("Users"), "accounts:user_list", "person-badge",
-                               Action.MANAGE_USERS, 80)  # fmt: skip
+            navigation.NavItem(
+                _("Users"), "accounts:user_list", "person-badge", Action.MANAGE_USERS, 80
+            )
         )

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoiso.accounts.roles import RoleKind, grantable_roles
+from hoiso.core.forms import StyledForm
 from hoiso.core.permissions import Action
 from hoiso.org.models import Unit
 
@@ -28,14 +29,22 @@ def _unit_queryset(actor, base_unit: Unit | None):
     return qs.filter(Q(pk=base_unit.pk) | Q(parent=base_unit)).order_by("depth", "name_sort")
 
 
-class UserCreateForm(forms.Form):
-    username = forms.RegexField(label=_("User name"), max_length=40, regex=r"^[a-zA-Z0-9_.-]+$",
-                                error_messages={"invalid": _("Use letters without accents, digits, dots, dashes.")})  # fmt: skip
+class UserCreateForm(StyledForm):
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=40,
+        regex=r"^[a-zA-Z0-9_.-]+$",
+        error_messages={"invalid": _("Use letters without accents, digits, dots, dashes.")},
+    )
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput(render_value=False),
-                               min_length=8, max_length=128)  # fmt: skip
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        min_length=8,
+        max_length=128,
+    )
     unit = ScopedUnitField(label=_("Unit"), queryset=Unit.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=())
 
@@ -45,13 +54,13 @@ class UserCreateForm(forms.Form):
         self.fields["role"].choices = _role_choices(actor)
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(StyledForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(StyledForm):
     unit = ScopedUnitField(label=_("Unit"), queryset=Unit.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=())
 
@@ -61,5 +70,7 @@ class RoleGrantForm(forms.Form):
         self.fields["role"].choices = _role_choices(actor)
 
 
-class PasswordSetForm(forms.Form):
-    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, min_length=8, max_length=128)
+class PasswordSetForm(StyledForm):
+    password = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput, min_length=8, max_length=128
+    )

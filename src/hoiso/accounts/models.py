@@ -59,12 +59,14 @@ class Role(UnitOwnedModel):
     # A merged unit's accounts go on working at the unit that absorbed it.
     FOLLOWS_UNIT_ON_MERGE = True
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="roles")  # fmt: skip
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roles"
+    )
     role = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
     is_active = models.BooleanField(_("active"), default=True)
-    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")  # fmt: skip
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     granted_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["unit_path"])

@@ -22,9 +22,15 @@ class RoleKind(models.TextChoices):
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     RoleKind.PROVINCE_ADMIN: frozenset(Action.values),
     RoleKind.COMMUNE_OFFICER: frozenset(
-        {Action.VIEW, Action.VIEW_PERSONAL, Action.MANAGE_UNITS, Action.RESTRUCTURE,
-         Action.MANAGE_USERS, Action.VIEW_AUDIT}
-    ),  # fmt: skip
+        {
+            Action.VIEW,
+            Action.VIEW_PERSONAL,
+            Action.MANAGE_UNITS,
+            Action.RESTRUCTURE,
+            Action.MANAGE_USERS,
+            Action.VIEW_AUDIT,
+        }
+    ),
     RoleKind.BRANCH_LEADER: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.MANAGE_UNITS}),
     RoleKind.GROUP_LEADER: frozenset({Action.VIEW, Action.VIEW_PERSONAL}),
     RoleKind.VIEWER: frozenset({Action.VIEW}),
@@ -43,5 +49,9 @@ def sees_personal_data(role: str) -> bool:
 
 def grantable_roles(granter_roles: set[str]) -> list[str]:
     """Roles a user may hand out: never one that grants more than a role she holds herself."""
-    granted = frozenset().union(*(ROLE_ACTIONS[r] for r in granter_roles)) if granter_roles else frozenset()
+    granted = (
+        frozenset().union(*(ROLE_ACTIONS[r] for r in granter_roles))
+        if granter_roles
+        else frozenset()
+    )
     return [role for role, actions in ROLE_ACTIONS.items() if actions <= granted]

@@ -23,7 +23,9 @@ def mfa_required_for(*, user) -> bool:
 
 def has_totp(*, user) -> bool:
     if not hasattr(user, "_has_totp"):
-        user._has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._has_totp = Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists()
     return user._has_totp
 
 
@@ -39,7 +41,9 @@ def users_visible(*, user, query: str = "", action: str = Action.MANAGE_USERS):
     if folded := fold(query):
         qs = qs.filter(name_folded__contains=folded)
     roles = Role.objects.filter(is_active=True).select_related("unit").order_by("unit__depth")
-    return qs.prefetch_related(Prefetch("roles", queryset=roles, to_attr="active_roles")).order_by("username")
+    return qs.prefetch_related(Prefetch("roles", queryset=roles, to_attr="active_roles")).order_by(
+        "username"
+    )
 
 
 def user_get(*, user, pk) -> User:
@@ -53,14 +57,20 @@ def user_get(*, user, pk) -> User:
 
 def roles_in_scope(*, user, target):
     """The target's roles that the actor may see and change."""
-    return (Role.objects.visible_to(user, Action.MANAGE_USERS).filter(user=target)
-            .select_related("unit", "granted_by").order_by("-is_active", "unit__depth"))  # fmt: skip
+    return (
+        Role.objects.visible_to(user, Action.MANAGE_USERS)
+        .filter(user=target)
+        .select_related("unit", "granted_by")
+        .order_by("-is_active", "unit__depth")
+    )
 
 
 def role_get(*, user, pk) -> Role:
     from hoiso.core.scoping import get_object_for_user
 
-    return get_object_for_user(Role.objects.select_related("user", "unit"), user, Action.MANAGE_USERS, pk=pk)
+    return get_object_for_user(
+        Role.objects.select_related("user", "unit"), user, Action.MANAGE_USERS, pk=pk
+    )
 
 
 def users_outside_scope_q(paths: list[str]) -> Q:

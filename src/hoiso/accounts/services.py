@@ -50,12 +50,23 @@ def _check_manages(actor, target: User) -> None:
     paths = scope_paths(actor, Action.MANAGE_USERS) or []
     roles = Role.objects.filter(user=target, is_active=True).values_list("unit_path", flat=True)
     if not roles or any(not any(p.startswith(root) for root in paths) for p in roles):
-        raise AccountError(_("This account also works for units outside your scope; ask the level above."))
+        raise AccountError(
+            _("This account also works for units outside your scope; ask the level above.")
+        )
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, full_name: str, email: str, phone: str, password: str,
-                unit: Unit, role: str) -> User:  # fmt: skip
+def user_create(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    email: str,
+    phone: str,
+    password: str,
+    unit: Unit,
+    role: str,
+) -> User:
     """Create an account with its first role at `unit`."""
     _check_can_grant(actor, unit, role)
     username = username.strip().lower()
@@ -71,8 +82,13 @@ def user_create(*, actor, username: str, full_name: str, email: str, phone: str,
     user.set_password(password)
     user.save()
     Role.objects.create(user=user, unit=unit, role=role, granted_by=actor)
-    audit.record(actor=actor, action="user.create", obj=user, unit_path=unit.path,
-                 details={"role": role, "unit": unit.pk})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="user.create",
+        obj=user,
+        unit_path=unit.path,
+        details={"role": role, "unit": unit.pk},
+    )
     return user
 
 
@@ -95,8 +111,12 @@ def user_set_active(*, actor, target: User, active: bool) -> User:
         raise AccountError(_("You cannot lock your own account."))
     target.is_active = active
     target.save(update_fields=["is_active"])
-    audit.record(actor=actor, action="user.unlock" if active else "user.lock", obj=target,
-                 unit_path=_home_path(target))  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="user.unlock" if active else "user.lock",
+        obj=target,
+        unit_path=_home_path(target),
+    )
     return target
 
 

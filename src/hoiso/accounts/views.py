@@ -28,8 +28,12 @@ def _base_unit(request) -> Unit | None:
     unit = request.get_current_unit()
     if unit is not None and request.user.is_superuser:
         return unit
-    return unit if unit is not None and Unit.objects.visible_to(
-        request.user, Action.MANAGE_USERS).filter(pk=unit.pk).exists() else None  # fmt: skip
+    return (
+        unit
+        if unit is not None
+        and Unit.objects.visible_to(request.user, Action.MANAGE_USERS).filter(pk=unit.pk).exists()
+        else None
+    )
 
 
 @login_required
@@ -38,7 +42,9 @@ def user_list(request):
     _require_manager(request.user)
     users = selectors.users_visible(user=request.user, query=request.GET.get("q", "")[:100])
     page = Paginator(users, 30).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page, "query": request.GET.get("q", "")})
+    return render(
+        request, "accounts/user_list.html", {"page": page, "query": request.GET.get("q", "")}
+    )
 
 
 @login_required
@@ -46,18 +52,27 @@ def user_list(request):
 def user_create(request):
     _require_manager(request.user)
     base_unit = _base_unit(request)
-    form = forms.UserCreateForm(request.POST or None, actor=request.user, base_unit=base_unit,
-                                initial={"unit": base_unit.pk if base_unit else None})  # fmt: skip
+    form = forms.UserCreateForm(
+        request.POST or None,
+        actor=request.user,
+        base_unit=base_unit,
+        initial={"unit": base_unit.pk if base_unit else None},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             created = services.user_create(actor=request.user, **form.cleaned_data)
         except AccountError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("The account %(u)s has been created.") % {"u": created.username})
+            messages.success(
+                request, _("The account %(u)s has been created.") % {"u": created.username}
+            )
             return redirect("accounts:user_detail", pk=created.pk)
-    return render(request, "accounts/user_form.html", {
-        "form": form, "title": _("New account"), "base_unit": base_unit})  # fmt: skip
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": _("New account"), "base_unit": base_unit},
+    )
 
 
 @login_required
@@ -70,11 +85,18 @@ def user_detail(request, pk):
         request.POST if request.POST.get("form") == "edit" else None,
         initial={"full_name": target.full_name, "email": target.email, "phone": target.phone},
     )
-    grant_form = forms.RoleGrantForm(request.POST if request.POST.get("form") == "grant" else None,
-                                     actor=request.user, base_unit=base_unit)  # fmt: skip
-    password_form = forms.PasswordSetForm(request.POST if request.POST.get("form") == "password" else None)
+    grant_form = forms.RoleGrantForm(
+        request.POST if request.POST.get("form") == "grant" else None,
+        actor=request.user,
+        base_unit=base_unit,
+    )
+    password_form = forms.PasswordSetForm(
+        request.POST if request.POST.get("form") == "password" else None
+    )
     if request.method == "POST":
-        bound = {"edit": edit_form, "grant": grant_form, "password": password_form}.get(request.POST.get("form"))
+        bound = {"edit": edit_form, "grant": grant_form, "password": password_form}.get(
+            request.POST.get("form")
+        )
         if bound is not None and bound.is_valid():
             try:
                 _apply(request, target, request.POST["form"], bound.cleaned_data)
@@ -82,13 +104,21 @@ def user_detail(request, pk):
                 bound.add_error(None, str(exc))
             else:
                 return redirect("accounts:user_detail", pk=target.pk)
-    return render(request, "accounts/user_detail.html", {
-        "target": target,
-        "roles": selectors.roles_in_scope(user=request.user, target=target),
-        "edit_form": edit_form, "grant_form": grant_form, "password_form": password_form,
-        "has_totp": Authenticator.objects.filter(user=target, type=Authenticator.Type.TOTP).exists(),
-        "base_unit": base_unit,
-    })  # fmt: skip
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "roles": selectors.roles_in_scope(user=request.user, target=target),
+            "edit_form": edit_form,
+            "grant_form": grant_form,
+            "password_form": password_form,
+            "has_totp": Authenticator.objects.filter(
+                user=target, type=Authenticator.Type.TOTP
+            ).exists(),
+            "base_unit": base_unit,
+        },
+    )
 
 
 def _apply(request, target, which: str, data: dict) -> None:
@@ -115,7 +145,10 @@ def user_set_active(request, pk):
     except AccountError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The account has been unlocked.") if active else _("The account has been locked."))
+        messages.success(
+            request,
+            _("The account has been unlocked.") if active else _("The account has been locked."),
+        )
     return redirect("accounts:user_detail", pk=target.pk)
 
 
@@ -136,8 +169,12 @@ def role_revoke(request, pk):
 @require_GET
 def security(request):
     """Where an official sets up two-factor sign-in; required for roles that see personal data."""
-    return render(request, "accounts/security.html", {
-        "required": selectors.mfa_required_for(user=request.user),
-        "has_totp": selectors.has_totp(user=request.user),
-        "roles": request.user.roles.filter(is_active=True).select_related("unit"),
-    })  # fmt: skip
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "required": selectors.mfa_required_for(user=request.user),
+            "has_totp": selectors.has_totp(user=request.user),
+            "roles": request.user.roles.filter(is_active=True).select_related("unit"),
+        },
+    )

@@ -5,6 +5,7 @@ development secret key, DEBUG off. `HOISO_PRODUCTION=true` refuses to start
 without a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -168,6 +169,8 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Outside production, files come from the finders; no collected folder is expected.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -11,11 +11,14 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "site_name": "HộiSố"}
     items = [
-        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon,
-         "active": request.path.startswith(reverse(item.url_name))}
+        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False}
         for item in navigation.items()
         if user.can_anywhere(item.action)
-    ]  # fmt: skip
+    ]
+    # The entry whose address is the longest prefix of this page is the current one.
+    matching = [i for i in items if request.path.startswith(i["url"])]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     get_unit = getattr(request, "get_current_unit", None)
     return {
         "nav_items": items,

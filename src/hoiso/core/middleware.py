@@ -2,6 +2,7 @@
 
 from hoiso.core.context import client_ip
 
+
 def _ip(request) -> str | None:
     # Behind the reverse proxy (docs/deployment.md) the proxy sets X-Real-IP.
     return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None

@@ -43,10 +43,11 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(fields=["unit_path"], name="core_audit_path_idx",
-                         opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["unit_path"], name="core_audit_path_idx", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx"),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

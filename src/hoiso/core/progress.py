@@ -20,8 +20,9 @@ def step(progress_id: Any, *, percent: int, message: str = "") -> None:
     )
 
 
-def finish(progress_id: Any, *, message: str = "", result: dict | None = None,
-           result_url: str = "") -> None:  # fmt: skip
+def finish(
+    progress_id: Any, *, message: str = "", result: dict | None = None, result_url: str = ""
+) -> None:
     progress = TaskProgress.objects.get(pk=progress_id)
     progress.status = TaskProgress.Status.DONE
     progress.percent = 100

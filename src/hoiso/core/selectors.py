@@ -15,9 +15,11 @@ def audit_entries(*, user, query: str = "", action: str = "", date_from=None, da
     if query:
         folded = fold(query)
         qs = qs.filter(
-            Q(actor_name__icontains=query) | Q(object_repr__icontains=query)
-            | Q(object_repr__icontains=folded) | Q(action__icontains=folded)
-        )  # fmt: skip
+            Q(actor_name__icontains=query)
+            | Q(object_repr__icontains=query)
+            | Q(object_repr__icontains=folded)
+            | Q(action__icontains=folded)
+        )
     if date_from:
         qs = qs.filter(at__date__gte=date_from)
     if date_to:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -30,6 +31,11 @@ class Table:
     headers: list[str]
     rows: list[list[object]]  # each row as read, one value per header
     first_row_number: int = 2  # the spreadsheet row number of rows[0], for messages
+    row_numbers: list[int] = field(default_factory=list)  # the spreadsheet row number of each row
+
+    def row_number(self, index: int) -> int:
+        """The row number the official sees for rows[index] (blank rows were dropped)."""
+        return self.row_numbers[index] if self.row_numbers else self.first_row_number + index
 
 
 def _sniff(data: bytes, filename: str) -> str:
@@ -61,7 +67,9 @@ def _read_csv(data: bytes) -> list[list[object]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - cp1258 decodes nearly anything
-        raise SpreadsheetError(_("The CSV file's text encoding is not recognised; save it as UTF-8."))
+        raise SpreadsheetError(
+            _("The CSV file's text encoding is not recognised; save it as UTF-8.")
+        )
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -74,7 +82,8 @@ def _read_workbook(data: bytes) -> list[list[object]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
             raise SpreadsheetError(_("The workbook has no sheet."))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=True)
+        # From cell A1, empty rows above included, so that row numbers are the sheet's own.
+        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except SpreadsheetError:
         raise
     except Exception as exc:  # calamine raises several error types for broken files
@@ -97,18 +106,21 @@ def read_table(data: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> Table
     kind = _sniff(data, filename)
     raw = _read_csv(data) if kind == "csv" else _read_workbook(data)
     # The header is the first row with at least two filled cells (titles above it are skipped).
-    header_index = next((i for i, r in enumerate(raw[:20]) if sum(not _blank(c) for c in r) >= 2), None)
+    header_index = next(
+        (i for i, r in enumerate(raw[:20]) if sum(not _blank(c) for c in r) >= 2), None
+    )
     if header_index is None:
         raise SpreadsheetError(_("No header row was found in the first 20 rows."))
     headers = [str(c).strip() if not _blank(c) else "" for c in raw[header_index]]
-    rows = []
-    for row in raw[header_index + 1 :]:
+    rows, numbers = [], []
+    for number, row in enumerate(raw[header_index + 1 :], start=header_index + 2):
         if all(_blank(c) for c in row):
             continue
         rows.append((list(row) + [None] * len(headers))[: len(headers)])
+        numbers.append(number)
     if len(rows) > max_rows:
         raise SpreadsheetError(_("The file has more than %(n)d rows; split it.") % {"n": max_rows})
-    return Table(headers, rows, header_index + 2)
+    return Table(headers, rows, numbers[0] if numbers else header_index + 2, numbers)
 
 
 def match_columns(headers: list[str], spec: dict[str, tuple[list[str], bool]]) -> dict[str, int]:
@@ -116,23 +128,30 @@ def match_columns(headers: list[str], spec: dict[str, tuple[list[str], bool]]) -
     wordings it answers to and whether it is required."""
     folded = [fold(h).replace("_", " ") for h in headers]
     found: dict[str, int] = {}
-    for field, (wordings, _required) in spec.items():
+    for name, (wordings, _required) in spec.items():
         for index, header in enumerate(folded):
             if index not in found.values() and header in wordings:
-                found[field] = index
+                found[name] = index
                 break
     missing = [spec[f][0][0] for f, (_w, required) in spec.items() if required and f not in found]
     if missing:
         raise SpreadsheetError(
             _("Columns missing: %(columns)s. The file has: %(headers)s.")
-            % {"columns": ", ".join(f"“{m}”" for m in missing),
-               "headers": ", ".join(f"“{h}”" for h in headers if h) or _("no headers")}  # fmt: skip
+            % {
+                "columns": ", ".join(f"“{m}”" for m in missing),
+                "headers": ", ".join(f"“{h}”" for h in headers if h) or _("no headers"),
+            }
         )
     return found
 
 
+# Digits alone, or groups of three after the first, separated all by dots or all by commas.
+_WHOLE_NUMBER = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:,[0-9]{3})+")
+
+
 def parse_int(value: object) -> int | None:
-    """A whole number written by a person: 12345, 12.345, 12,345, "12 345" or 12345.0."""
+    """A whole number written by a person: 12345, 12.345, 12,345, "12 345" or 12345.0.
+    A decimal such as "12,5" is not a whole number (not 125)."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
@@ -142,5 +161,6 @@ def parse_int(value: object) -> int | None:
     text = str(value).strip().replace(" ", "").replace("\u00a0", "")
     if text.endswith((".0", ",0")):
         text = text[:-2]
-    digits = text.replace(".", "").replace(",", "")
-    return int(digits) if digits.isdigit() else None
+    if not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    return int(text.replace(".", "").replace(",", ""))

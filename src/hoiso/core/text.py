@@ -3,8 +3,9 @@
 `fold` turns "Nguyễn Thị Đào" into "nguyen thi dao" so that a search typed with or
 without diacritics finds the same records (đ/Đ included, which Unicode does not
 decompose). `collation_key` gives a string of digits whose byte order is the order
-of the Vietnamese alphabet (a ă â b c d đ e ê …), letters first and tones second,
-so that the database can sort by it under any collation.
+of the Vietnamese alphabet (a ă â b c d đ e ê …), compared word by word as dictionaries
+do (a word's letters first, then its tone), so that the database can sort by it under
+any collation.
 """
 
 import re
@@ -14,18 +15,55 @@ _SPACES = re.compile(r"\s+")
 
 # Vietnamese alphabet, with the Latin letters that appear in foreign names in place.
 _ALPHABET = [
-    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m",
-    "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
-]  # fmt: skip
-# Digits sort before letters; a space before any letter, so "An Bình" < "Anh".
-_PRIMARY = {" ": "01"}
+    "a",
+    "ă",
+    "â",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "e",
+    "ê",
+    "f",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "ô",
+    "ơ",
+    "p",
+    "q",
+    "r",
+    "s",
+    "t",
+    "u",
+    "ư",
+    "v",
+    "w",
+    "x",
+    "y",
+    "z",
+]
+# Digits sort before letters.
+_PRIMARY: dict[str, str] = {}
 _PRIMARY.update({str(d): f"{d + 2:02d}" for d in range(10)})
 _PRIMARY.update({letter: f"{i + 20:02d}" for i, letter in enumerate(_ALPHABET)})
 # Tones in dictionary order: level, grave (huyền), hook (hỏi), tilde (ngã), acute (sắc), dot (nặng).
 _TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
 # Marks that make a new letter rather than a tone.
-_LETTER_MARKS = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê",
-                 ("o", "\u0302"): "ô", ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}  # fmt: skip
+_LETTER_MARKS = {
+    ("a", "\u0306"): "ă",
+    ("a", "\u0302"): "â",
+    ("e", "\u0302"): "ê",
+    ("o", "\u0302"): "ô",
+    ("o", "\u031b"): "ơ",
+    ("u", "\u031b"): "ư",
+}
 
 
 def normalize(text: str | None) -> str:
@@ -44,27 +82,35 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip().lower()
 
 
-def _letters_and_tones(text: str) -> tuple[list[str], list[str]]:
-    letters: list[str] = []
-    tones: list[str] = []
-    for ch in unicodedata.normalize("NFD", normalize(text).lower()):
-        if unicodedata.combining(ch):
-            if ch in _TONES and tones:
-                tones[-1] = _TONES[ch]
-            elif letters and (letters[-1], ch) in _LETTER_MARKS:
-                letters[-1] = _LETTER_MARKS[(letters[-1], ch)]
-            continue
-        letters.append(ch)
-        tones.append("0")
-    return letters, tones
+def _words(text: str) -> list[tuple[list[str], str]]:
+    """Each word as its letters (ă, â, ê, ô, ơ, ư, đ being letters) and its tone."""
+    words = []
+    for word in normalize(text).lower().split(" "):
+        letters: list[str] = []
+        tone = "0"
+        for ch in unicodedata.normalize("NFD", word):
+            if unicodedata.combining(ch):
+                if ch in _TONES:
+                    tone = _TONES[ch]  # wherever the mark sits: "hoà" and "hòa" are one word
+                elif letters and (letters[-1], ch) in _LETTER_MARKS:
+                    letters[-1] = _LETTER_MARKS[(letters[-1], ch)]
+                continue
+            letters.append(ch)
+        words.append((letters, tone))
+    return words
 
 
 def collation_key(text: str | None) -> str:
-    """A digits-only key whose plain string order is Vietnamese dictionary order."""
-    letters, tones = _letters_and_tones(text or "")
-    primary = "".join(_PRIMARY.get(letter, "99") for letter in letters)
-    # "00" ends the letters, so a shorter word sorts first; tones break ties only.
-    return primary + "00" + "".join(tones)
+    """A digits-only key whose plain string order is Vietnamese dictionary order.
+
+    Words are compared one after the other, each by its letters and then by its tone,
+    so "mã lực" sorts before "má" and "Anh Nguyễn" before "Ánh Lê"."""
+    # "00" ends a word's letters, so a shorter word sorts first ("An Bình" < "Anh");
+    # the tone digit follows, breaking ties between words with the same letters only.
+    return "".join(
+        "".join(_PRIMARY.get(letter, "99") for letter in letters) + "00" + tone
+        for letters, tone in _words(text or "")
+    )
 
 
 def person_name_key(full_name: str | None) -> str:

@@ -36,9 +36,15 @@ def audit_list(request):
         date_to=parse_date(params.get("to", "") or "") if _is_iso(params.get("to")) else None,
     )
     page = Paginator(entries, 50).get_page(params.get("page"))
-    return render(request, "core/audit_list.html", {
-        "page": page, "actions": selectors.audit_action_names(user=request.user), "params": params,
-    })  # fmt: skip
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "page": page,
+            "actions": selectors.audit_action_names(user=request.user),
+            "params": params,
+        },
+    )
 
 
 def _is_iso(value) -> bool:

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoiso.core.forms import StyledForm
 from hoiso.core.permissions import Action
 from hoiso.org.models import Position, Unit
 
@@ -13,7 +14,9 @@ class DateInput(forms.DateInput):
     input_type = "text"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+        super().__init__(
+            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+        )
 
 
 def _indented(unit: Unit) -> str:
@@ -37,25 +40,34 @@ def child_choices(user, parent: Unit):
 
 def peer_choices(user, parent: Unit):
     """Units a child of `parent` may move to: active units of the parent's level in scope."""
-    return (Unit.objects.visible_to(user, Action.RESTRUCTURE).active()
-            .filter(depth=parent.depth).exclude(pk=parent.pk).vn_ordered())  # fmt: skip
+    return (
+        Unit.objects.visible_to(user, Action.RESTRUCTURE)
+        .active()
+        .filter(depth=parent.depth)
+        .exclude(pk=parent.pk)
+        .vn_ordered()
+    )
 
 
-class RestructuringBaseForm(forms.Form):
-    effective_on = forms.DateField(label=_("Effective on"), widget=DateInput(),
-                                   initial=timezone.localdate)  # fmt: skip
-    decision = forms.CharField(label=_("Decision number"), max_length=120, required=False,
-                               help_text=_("e.g. 25/QĐ-HPN"))  # fmt: skip
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+class RestructuringBaseForm(StyledForm):
+    effective_on = forms.DateField(
+        label=_("Effective on"), widget=DateInput(), initial=timezone.localdate
+    )
+    decision = forms.CharField(
+        label=_("Decision number"), max_length=120, required=False, help_text=_("e.g. 25/QĐ-HPN")
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MergeForm(RestructuringBaseForm):
     target = UnitChoiceField(label=_("Receiving unit"), queryset=Unit.objects.none())
     sources = UnitMultipleChoiceField(
-        label=_("Units to merge into it"), queryset=Unit.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )  # fmt: skip
+        label=_("Units to merge into it"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     allow_cross_province = forms.BooleanField(label=_("Across provinces"), required=False)
     field_order = ["target", "sources", "allow_cross_province", "effective_on", "decision", "note"]
 
@@ -112,19 +124,22 @@ class SplitForm(RestructuringBaseForm):
             name, sep, code = line.partition(";")
             if not sep or not name.strip() or not code.strip():
                 raise forms.ValidationError(
-                    _("Line %(n)d: write the name, a semicolon, then the code.") % {"n": number})
+                    _("Line %(n)d: write the name, a semicolon, then the code.") % {"n": number}
+                )
             parts.append((name.strip(), code.strip()))
         if len(parts) < 2:
             raise forms.ValidationError(_("A split needs at least two new units."))
         return parts
 
 
-class UnitCreateForm(forms.Form):
+class UnitCreateForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     code = forms.CharField(label=_("Code"), max_length=40)
     kind = forms.ChoiceField(label=_("Kind"), choices=())
     area = forms.ModelChoiceField(label=_("Administrative area"), queryset=None, required=False)
-    active_from = forms.DateField(label=_("Active from"), widget=DateInput(), initial=timezone.localdate)
+    active_from = forms.DateField(
+        label=_("Active from"), widget=DateInput(), initial=timezone.localdate
+    )
 
     def __init__(self, *args, parent: Unit, areas, kinds, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,7 +147,7 @@ class UnitCreateForm(forms.Form):
         self.fields["area"].queryset = areas
 
 
-class UnitEditForm(forms.Form):
+class UnitEditForm(StyledForm):
     code = forms.CharField(label=_("Code"), max_length=40)
     area = forms.ModelChoiceField(label=_("Administrative area"), queryset=None, required=False)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
@@ -142,12 +157,14 @@ class UnitEditForm(forms.Form):
         self.fields["area"].queryset = areas
 
 
-class OfficialForm(forms.Form):
+class OfficialForm(StyledForm):
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none())
     term_start = forms.IntegerField(label=_("Term from (year)"), min_value=1930, max_value=2100)
     term_end = forms.IntegerField(label=_("Term to (year)"), min_value=1930, max_value=2100)
-    started_on = forms.DateField(label=_("Started on"), widget=DateInput(), initial=timezone.localdate)
+    started_on = forms.DateField(
+        label=_("Started on"), widget=DateInput(), initial=timezone.localdate
+    )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
 
@@ -157,15 +174,17 @@ class OfficialForm(forms.Form):
         self.fields["position"].queryset = Position.objects.filter(pk__in=ids)
 
 
-class OfficialEndForm(forms.Form):
+class OfficialEndForm(StyledForm):
     ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=timezone.localdate)
 
 
-class PopulationForm(forms.Form):
+class PopulationForm(StyledForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     women_18_plus = forms.IntegerField(label=_("Women aged 18+"), min_value=0, max_value=5_000_000)
 
 
-class PopulationImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel or CSV file"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}))  # fmt: skip
+class PopulationImportForm(StyledForm):
+    file = forms.FileField(
+        label=_("Excel or CSV file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
+    )

@@ -141,10 +141,11 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["name_sort", "pk"]
         indexes = [
-            models.Index(fields=["path"], name="org_unit_path_prefix_idx",
-                         opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="org_unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["parent", "name_sort"], name="org_unit_children_idx"),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -186,8 +187,9 @@ class UnitOwnedModel(models.Model):
 
     SCOPE_PATH_FIELD = "unit_path"
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
-                             related_name="+")  # fmt: skip
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
     unit_path = models.CharField(max_length=255, editable=False)
 
     objects = ScopedQuerySet.as_manager()
@@ -195,9 +197,12 @@ class UnitOwnedModel(models.Model):
     class Meta:
         abstract = True
         indexes = [
-            models.Index(fields=["unit_path"], name="%(app_label)s_%(class)s_path_idx",
-                         opclasses=["varchar_pattern_ops"]),
-        ]  # fmt: skip
+            models.Index(
+                fields=["unit_path"],
+                name="%(app_label)s_%(class)s_path_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def save(self, *args, **kwargs):
         self.unit_path = self.unit.path
@@ -229,11 +234,13 @@ class Restructuring(models.Model):
     unit_path = models.CharField(max_length=255, blank=True)
     units = models.ManyToManyField(Unit, related_name="restructurings", blank=True)
     operations = models.JSONField(default=list)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")  # fmt: skip
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    reverts = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="reverted_by")  # fmt: skip
+    reverts = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reverted_by"
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -242,9 +249,10 @@ class Restructuring(models.Model):
         verbose_name_plural = _("restructurings")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["unit_path"], name="org_restr_path_idx",
-                         opclasses=["varchar_pattern_ops"]),
-        ]  # fmt: skip
+            models.Index(
+                fields=["unit_path"], name="org_restr_path_idx", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.summary
@@ -265,6 +273,9 @@ class UnitLink(models.Model):
                 fields=["predecessor", "successor", "restructuring"], name="org_unitlink_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
 
 
 class Position(models.Model):
@@ -309,8 +320,14 @@ class Official(UnitOwnedModel):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True,
-                             blank=True, on_delete=models.SET_NULL, related_name="offices")  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offices",
+    )
 
     history = HistoricalRecords(excluded_fields=["name_folded", "name_sort", "unit_path"])
     objects = OfficialQuerySet.as_manager()
@@ -342,14 +359,20 @@ class Population(UnitOwnedModel):
         ENTERED = "entered", _("Entered")
         IMPORTED = "imported", _("Imported")
 
-    area = models.ForeignKey(AdministrativeArea, verbose_name=_("administrative area"),
-                             on_delete=models.PROTECT, related_name="populations")  # fmt: skip
+    area = models.ForeignKey(
+        AdministrativeArea,
+        verbose_name=_("administrative area"),
+        on_delete=models.PROTECT,
+        related_name="populations",
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     women_18_plus = models.PositiveIntegerField(_("women aged 18+"))
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices,
-                              default=Source.ENTERED)  # fmt: skip
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")  # fmt: skip
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.ENTERED
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["unit_path"])

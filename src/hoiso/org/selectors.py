@@ -59,8 +59,11 @@ def current_unit_for_request(request) -> Unit | None:
 def breadcrumb(*, user, unit: Unit) -> list[tuple[Unit, bool]]:
     """The units above `unit`, top first, each with whether the user may open it."""
     ancestors = list(Unit.objects.filter(path__in=ancestor_paths(unit.path)).order_by("depth"))
-    visible = set(Unit.objects.visible_to(user).filter(pk__in=[a.pk for a in ancestors])
-                  .values_list("pk", flat=True))  # fmt: skip
+    visible = set(
+        Unit.objects.visible_to(user)
+        .filter(pk__in=[a.pk for a in ancestors])
+        .values_list("pk", flat=True)
+    )
     return [(a, a.pk in visible) for a in ancestors]
 
 
@@ -88,9 +91,13 @@ def children_with_counts(*, user, unit: Unit | None, include_retired: bool = Fal
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return qs.select_related("area").annotate(
-        descendants=Coalesce(Subquery(below), 0), child_count=Coalesce(Subquery(children), 0)
-    ).vn_ordered()
+    return (
+        qs.select_related("area")
+        .annotate(
+            descendants=Coalesce(Subquery(below), 0), child_count=Coalesce(Subquery(children), 0)
+        )
+        .vn_ordered()
+    )
 
 
 def units_search(*, user, query: str, limit: int = 50):
@@ -108,14 +115,18 @@ def units_search(*, user, query: str, limit: int = 50):
 
 def lineage(*, unit: Unit, max_steps: int = 20) -> dict[str, list[UnitLink]]:
     """Where a unit came from and where it went, following lineage links both ways."""
+
     def walk(start: Unit, forward: bool) -> list[UnitLink]:
         found, frontier, seen = [], [start.pk], {start.pk}
         for _step in range(max_steps):
             if not frontier:
                 break
             key = "predecessor_id__in" if forward else "successor_id__in"
-            links = list(UnitLink.objects.filter(**{key: frontier})
-                         .select_related("predecessor", "successor", "restructuring"))  # fmt: skip
+            links = list(
+                UnitLink.objects.filter(**{key: frontier}).select_related(
+                    "predecessor", "successor", "restructuring"
+                )
+            )
             frontier = []
             for link in links:
                 found.append(link)
@@ -146,7 +157,9 @@ def officials_of(*, user, unit: Unit, include_ended: bool = False):
 
 
 def official_get(*, user, pk, action: str = Action.VIEW) -> Official:
-    return get_object_for_user(Official.objects.select_related("unit", "position"), user, action, pk=pk)
+    return get_object_for_user(
+        Official.objects.select_related("unit", "position"), user, action, pk=pk
+    )
 
 
 def population_visible(*, user, year: int | None = None, query: str = ""):
@@ -154,19 +167,29 @@ def population_visible(*, user, year: int | None = None, query: str = ""):
     if year:
         qs = qs.filter(year=year)
     if folded := fold(query):
-        qs = qs.filter(Q(area__name_folded__contains=folded) | Q(unit__name_folded__contains=folded))
+        qs = qs.filter(
+            Q(area__name_folded__contains=folded) | Q(unit__name_folded__contains=folded)
+        )
     return qs.order_by("-year", "unit__name_sort")
 
 
 def population_years(*, user) -> list[int]:
-    return list(Population.objects.visible_to(user).order_by("-year").values_list("year", flat=True).distinct())
+    return list(
+        Population.objects.visible_to(user)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
 
 
 def areas_for_units(*, user, action: str = Action.MANAGE_UNITS):
     """Communes (and provinces) the user's units may be tied to: those of her provinces."""
     provinces = (
-        Unit.objects.visible_to(user, action).filter(area__isnull=False)
+        Unit.objects.visible_to(user, action)
+        .filter(area__isnull=False)
         .values_list("area__province_id", "area_id")
-    )  # fmt: skip
+    )
     ids = {p for pair in provinces for p in pair if p}
-    return AdministrativeArea.objects.filter(Q(pk__in=ids) | Q(province_id__in=ids)).order_by("name")
+    return AdministrativeArea.objects.filter(Q(pk__in=ids) | Q(province_id__in=ids)).order_by(
+        "name"
+    )

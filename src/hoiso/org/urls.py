@@ -21,7 +21,15 @@ urlpatterns = [
     path("dan-so/mau.xlsx", population.population_template, name="population_template"),
     path("tai-cau-truc/", restructuring.restructuring_list, name="restructuring_list"),
     path("tai-cau-truc/moi/", restructuring.restructuring_start, name="restructuring_start"),
-    path("tai-cau-truc/moi/<slug:kind>/", restructuring.restructuring_wizard, name="restructuring_wizard"),
+    path(
+        "tai-cau-truc/moi/<slug:kind>/",
+        restructuring.restructuring_wizard,
+        name="restructuring_wizard",
+    ),
     path("tai-cau-truc/<int:pk>/", restructuring.restructuring_detail, name="restructuring_detail"),
-    path("tai-cau-truc/<int:pk>/hoan-tac/", restructuring.restructuring_revert, name="restructuring_revert"),
+    path(
+        "tai-cau-truc/<int:pk>/hoan-tac/",
+        restructuring.restructuring_revert,
+        name="restructuring_revert",
+    ),
 ]

@@ -13,28 +13,53 @@ from hoiso.org.services.units import OrgError, require
 
 def _check_term(term_start: int, term_end: int) -> None:
     if not 1930 <= term_start <= term_end <= term_start + 10:
-        raise OrgError(_("A term runs from one year to a later one, at most ten years (e.g. 2025–2030)."))
+        raise OrgError(
+            _("A term runs from one year to a later one, at most ten years (e.g. 2025–2030).")
+        )
 
 
 @transaction.atomic
-def official_appoint(*, actor, unit: Unit, full_name: str, position: Position, term_start: int,
-                     term_end: int, started_on: datetime.date, phone: str = "", email: str = "",
-                     user=None, check_scope: bool = True) -> Official:  # fmt: skip
+def official_appoint(
+    *,
+    actor,
+    unit: Unit,
+    full_name: str,
+    position: Position,
+    term_start: int,
+    term_end: int,
+    started_on: datetime.date,
+    phone: str = "",
+    email: str = "",
+    user=None,
+    check_scope: bool = True,
+) -> Official:
     """Record that a person holds `position` at `unit` for a term."""
     if check_scope:
         require(actor, Action.MANAGE_UNITS, unit.path)
     if not unit.is_active:
-        raise OrgError(_("%(unit)s has been retired; officials cannot be appointed to it.") % {"unit": unit.name})
+        raise OrgError(
+            _("%(unit)s has been retired; officials cannot be appointed to it.")
+            % {"unit": unit.name}
+        )
     if not position.fits(unit):
-        raise OrgError(_("The position %(position)s does not exist at a %(kind)s.")
-                       % {"position": position.name, "kind": unit.get_kind_display().lower()})  # fmt: skip
+        raise OrgError(
+            _("The position %(position)s does not exist at a %(kind)s.")
+            % {"position": position.name, "kind": unit.get_kind_display().lower()}
+        )
     if not " ".join(full_name.split()):
         raise OrgError(_("Enter the official's full name."))
     _check_term(term_start, term_end)
     official = Official.objects.create(
-        unit=unit, full_name=full_name, position=position, term_start=term_start,
-        term_end=term_end, started_on=started_on, phone=phone, email=email, user=user,
-    )  # fmt: skip
+        unit=unit,
+        full_name=full_name,
+        position=position,
+        term_start=term_start,
+        term_end=term_end,
+        started_on=started_on,
+        phone=phone,
+        email=email,
+        user=user,
+    )
     audit.record(actor=actor, action="official.appoint", obj=official)
     return official
 
@@ -51,7 +76,9 @@ def official_update(*, actor, official: Official, **changes) -> Official:
     if not official.position.fits(official.unit):
         raise OrgError(_("This position does not exist at this kind of unit."))
     official.save()
-    audit.record(actor=actor, action="official.update", obj=official, details={"fields": sorted(changes)})
+    audit.record(
+        actor=actor, action="official.update", obj=official, details={"fields": sorted(changes)}
+    )
     return official
 
 

@@ -19,14 +19,47 @@ from hoiso.org.services.units import OrgError, require
 MAX_WOMEN = 5_000_000  # more than any province has
 
 POPULATION_COLUMNS = {
-    "code": (["ma xa", "ma", "ma don vi hanh chinh", "ma dvhc", "ma xa/phuong", "ma xa phuong",
-              "ma dia ban", "code"], False),
-    "name": (["ten xa", "xa/phuong", "xa, phuong", "xa phuong", "ten don vi", "don vi",
-              "dia ban", "ten dia ban", "name"], False),
+    "code": (
+        [
+            "ma xa",
+            "ma",
+            "ma don vi hanh chinh",
+            "ma dvhc",
+            "ma xa/phuong",
+            "ma xa phuong",
+            "ma dia ban",
+            "code",
+        ],
+        False,
+    ),
+    "name": (
+        [
+            "ten xa",
+            "xa/phuong",
+            "xa, phuong",
+            "xa phuong",
+            "ten don vi",
+            "don vi",
+            "dia ban",
+            "ten dia ban",
+            "name",
+        ],
+        False,
+    ),
     "year": (["nam", "year"], True),
-    "count": (["so phu nu tu 18 tuoi", "phu nu tu 18 tuoi tro len", "so phu nu tu 18 tuoi tro len",
-               "phu nu 18+", "so phu nu", "dan so nu tu 18 tuoi", "women 18+"], True),
-}  # fmt: skip
+    "count": (
+        [
+            "so phu nu tu 18 tuoi",
+            "phu nu tu 18 tuoi tro len",
+            "so phu nu tu 18 tuoi tro len",
+            "phu nu 18+",
+            "so phu nu",
+            "dan so nu tu 18 tuoi",
+            "women 18+",
+        ],
+        True,
+    ),
+}
 
 
 def _check_year(year: int | None) -> str | None:
@@ -41,18 +74,29 @@ def population_set(*, actor, unit: Unit, year: int, women_18_plus: int) -> Popul
     """Enter (or correct) one area's figure for a year."""
     require(actor, Action.MANAGE_UNITS, unit.path)
     if unit.area is None:
-        raise OrgError(_("%(unit)s has no administrative area; set it first.") % {"unit": unit.name})
+        raise OrgError(
+            _("%(unit)s has no administrative area; set it first.") % {"unit": unit.name}
+        )
     if problem := _check_year(year):
         raise OrgError(problem[0].upper() + problem[1:] + ".")
     if not 0 <= women_18_plus <= MAX_WOMEN:
         raise OrgError(_("The number of women must be between 0 and 5,000,000."))
     record, created = Population.objects.update_or_create(
-        area=unit.area, year=year,
-        defaults={"unit": unit, "women_18_plus": women_18_plus,
-                  "source": Population.Source.ENTERED, "updated_by": actor},
-    )  # fmt: skip
-    audit.record(actor=actor, action="population.set", obj=record,
-                 details={"year": year, "women_18_plus": women_18_plus, "created": created})  # fmt: skip
+        area=unit.area,
+        year=year,
+        defaults={
+            "unit": unit,
+            "women_18_plus": women_18_plus,
+            "source": Population.Source.ENTERED,
+            "updated_by": actor,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="population.set",
+        obj=record,
+        details={"year": year, "women_18_plus": women_18_plus, "created": created},
+    )
     return record
 
 
@@ -70,7 +114,9 @@ def _units_by_area(actor) -> dict[int, Unit]:
     return {u.area_id: u for u in units.order_by("depth")}
 
 
-def _resolve_area(code, name, areas_by_code, areas_by_name) -> tuple[AdministrativeArea | None, str | None]:
+def _resolve_area(
+    code, name, areas_by_code, areas_by_name
+) -> tuple[AdministrativeArea | None, str | None]:
     if code not in (None, ""):
         text = str(parse_int(code) if parse_int(code) is not None else code).strip()
         area = areas_by_code.get(text) or areas_by_code.get(text.zfill(5))
@@ -85,7 +131,9 @@ def _resolve_area(code, name, areas_by_code, areas_by_name) -> tuple[Administrat
     return None, _("several communes are called “%(n)s”; give the code") % {"n": name}
 
 
-def population_validate(*, actor, table: Table) -> tuple[list[tuple[Unit, AdministrativeArea, int, int]], list[str]]:
+def population_validate(
+    *, actor, table: Table
+) -> tuple[list[tuple[Unit, AdministrativeArea, int, int]], list[str]]:
     """Check every row; return the rows to write and a Vietnamese error per bad row."""
     columns = match_columns(table.headers, POPULATION_COLUMNS)
     if "code" not in columns and "name" not in columns:
@@ -98,7 +146,7 @@ def population_validate(*, actor, table: Table) -> tuple[list[tuple[Unit, Admini
         by_name.setdefault(area.name_folded, []).append(area)
     good, errors, seen = [], [], {}
     for offset, row in enumerate(table.rows):
-        number = table.first_row_number + offset
+        number = table.row_number(offset)
 
         def cell(key, row=row):
             return row[columns[key]] if key in columns else None
@@ -109,7 +157,10 @@ def population_validate(*, actor, table: Table) -> tuple[list[tuple[Unit, Admini
         if count is None or not 0 <= count <= MAX_WOMEN:
             problems.append(_("the number of women must be a whole number from 0 to 5,000,000"))
         if area and year and (area.pk, year) in seen:
-            problems.append(_("the same commune and year are already on row %(r)d") % {"r": seen[(area.pk, year)]})
+            problems.append(
+                _("the same commune and year are already on row %(r)d")
+                % {"r": seen[(area.pk, year)]}
+            )
         if problems:
             errors.append(_("Row %(r)d: %(p)s.") % {"r": number, "p": "; ".join(problems)})
             continue
@@ -128,15 +179,27 @@ def population_import(*, actor, table: Table, on_progress=None) -> PopulationImp
         if not good and not errors:
             result.errors = [_("The file has no data rows.")]
         return result
-    existing = {(p.area_id, p.year): p for p in Population.objects.filter(
-        area__in=[a for _u, a, _y, _c in good], year__in={y for _u, _a, y, _c in good})}  # fmt: skip
+    existing = {
+        (p.area_id, p.year): p
+        for p in Population.objects.filter(
+            area__in=[a for _u, a, _y, _c in good], year__in={y for _u, _a, y, _c in good}
+        )
+    }
     for index, (unit, area, year, count) in enumerate(good):
-        if not user_can(actor, Action.MANAGE_UNITS, unit.path):  # pragma: no cover - validated above
+        if not user_can(
+            actor, Action.MANAGE_UNITS, unit.path
+        ):  # pragma: no cover - validated above
             raise OrgError(_("You may not change units outside your own unit and those below it."))
         record = existing.get((area.pk, year))
         if record is None:
-            Population.objects.create(unit=unit, area=area, year=year, women_18_plus=count,
-                                      source=Population.Source.IMPORTED, updated_by=actor)  # fmt: skip
+            Population.objects.create(
+                unit=unit,
+                area=area,
+                year=year,
+                women_18_plus=count,
+                source=Population.Source.IMPORTED,
+                updated_by=actor,
+            )
             result.created += 1
         else:
             record.unit, record.women_18_plus = unit, count
@@ -145,6 +208,10 @@ def population_import(*, actor, table: Table, on_progress=None) -> PopulationImp
             result.updated += 1
         if on_progress and index % 50 == 0:
             on_progress(index, len(good))
-    audit.record(actor=actor, action="population.import", unit_path=common_path([u.path for u, *_r in good]),
-                 details={"created": result.created, "updated": result.updated})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="population.import",
+        unit_path=common_path([u.path for u, *_r in good]),
+        details={"created": result.created, "updated": result.updated},
+    )
     return result

@@ -113,8 +113,15 @@ def _hand_over_ops(source: Unit, target: Unit) -> list[dict]:
     for model in _following_models():
         ids = list(model._default_manager.filter(unit=source).values_list("pk", flat=True))
         if ids:
-            ops.append({"op": "reassign", "model": model._meta.label_lower, "ids": ids,
-                        "from": source.pk, "to": target.pk})  # fmt: skip
+            ops.append(
+                {
+                    "op": "reassign",
+                    "model": model._meta.label_lower,
+                    "ids": ids,
+                    "from": source.pk,
+                    "to": target.pk,
+                }
+            )
     return ops
 
 
@@ -151,9 +158,13 @@ def plan_merge(
         if source.kind != target.kind:
             raise OrgError(
                 _("%(source)s (%(skind)s) cannot be merged into %(target)s (%(tkind)s).")
-                % {"source": source.name, "skind": source.get_kind_display().lower(),
-                   "target": target.name, "tkind": target.get_kind_display().lower()}
-            )  # fmt: skip
+                % {
+                    "source": source.name,
+                    "skind": source.get_kind_display().lower(),
+                    "target": target.name,
+                    "tkind": target.get_kind_display().lower(),
+                }
+            )
         if target.path.startswith(source.path):
             raise OrgError(_("%(unit)s lies above the receiving unit.") % {"unit": source.name})
         _check_same_province(source, target, allow_cross_province)
@@ -203,11 +214,22 @@ def plan_split(
         raise OrgError(_("A unit was assigned to a new unit that does not exist."))
     ops: list[dict] = []
     for i, part in enumerate(parts):
-        ops.append({"op": "create", "ref": i, "unit": None, "name": part.name.strip(),
-                    "code": part.code.strip(), "kind": unit.kind, "parent": unit.parent_id,
-                    "area": part.area_id})  # fmt: skip
+        ops.append(
+            {
+                "op": "create",
+                "ref": i,
+                "unit": None,
+                "name": part.name.strip(),
+                "code": part.code.strip(),
+                "kind": unit.kind,
+                "parent": unit.parent_id,
+                "area": part.area_id,
+            }
+        )
     for child in children:
-        ops.append({"op": "move", "unit": child.pk, "from": unit.pk, "to_ref": assignment[child.pk]})
+        ops.append(
+            {"op": "move", "unit": child.pk, "from": unit.pk, "to_ref": assignment[child.pk]}
+        )
     for op in _hand_over_ops(unit, unit):
         op.pop("to")
         ops.append({**op, "to_ref": keeper})
@@ -216,12 +238,22 @@ def plan_split(
     for i in range(len(parts)):
         ops.append({"op": "link", "from": unit.pk, "to_ref": i})
     summary = _("Split %(unit)s into %(parts)s") % {
-        "unit": unit.name, "parts": ", ".join(p.name for p in parts)}  # fmt: skip
+        "unit": unit.name,
+        "parts": ", ".join(p.name for p in parts),
+    }
     return Plan(Restructuring.Kind.SPLIT, summary, ops, effective_on, decision, note)
 
 
-def plan_rename(*, actor, unit: Unit, new_name: str, effective_on: datetime.date,
-                decision: str = "", note: str = "", check_scope: bool = True) -> Plan:  # fmt: skip
+def plan_rename(
+    *,
+    actor,
+    unit: Unit,
+    new_name: str,
+    effective_on: datetime.date,
+    decision: str = "",
+    note: str = "",
+    check_scope: bool = True,
+) -> Plan:
     """Rename a unit; the old name stays in its history and lineage."""
     _check_active(unit)
     _require_restructure_at_parent(actor, unit, check_scope)
@@ -235,17 +267,27 @@ def plan_rename(*, actor, unit: Unit, new_name: str, effective_on: datetime.date
     return Plan(Restructuring.Kind.RENAME, summary, ops, effective_on, decision, note)
 
 
-def plan_move(*, actor, unit: Unit, new_parent: Unit, effective_on: datetime.date,
-              decision: str = "", note: str = "", allow_cross_province: bool = False,
-              check_scope: bool = True) -> Plan:  # fmt: skip
+def plan_move(
+    *,
+    actor,
+    unit: Unit,
+    new_parent: Unit,
+    effective_on: datetime.date,
+    decision: str = "",
+    note: str = "",
+    allow_cross_province: bool = False,
+    check_scope: bool = True,
+) -> Plan:
     """Move a unit and everything below it under another parent."""
     _check_active(unit)
     if new_parent.path.startswith(unit.path):
         raise OrgError(_("A unit cannot be moved into itself or into a unit below it."))
     check_parent_active(new_parent)
     if unit.parent_id == new_parent.pk:
-        raise OrgError(_("%(unit)s already stands under %(parent)s.")
-                       % {"unit": unit.name, "parent": new_parent.name})  # fmt: skip
+        raise OrgError(
+            _("%(unit)s already stands under %(parent)s.")
+            % {"unit": unit.name, "parent": new_parent.name}
+        )
     check_child_kind(new_parent, unit.kind)
     _check_same_province(unit, new_parent, allow_cross_province)
     _require_restructure_at_parent(actor, unit, check_scope)
@@ -274,8 +316,14 @@ def _op_units(ops: list[dict]) -> set[int]:
     return {op[key] for op in ops for key in ("unit", "from", "to") if isinstance(op.get(key), int)}
 
 
-def plan_revert(*, actor, restructuring: Restructuring, effective_on: datetime.date,
-                note: str = "", check_scope: bool = True) -> Plan:  # fmt: skip
+def plan_revert(
+    *,
+    actor,
+    restructuring: Restructuring,
+    effective_on: datetime.date,
+    note: str = "",
+    check_scope: bool = True,
+) -> Plan:
     """Undo a restructuring by applying the inverse of its operations, newest first.
     Only the latest restructuring of the units it touched can be reverted."""
     if hasattr(restructuring, "reverted_by"):
@@ -295,8 +343,9 @@ def plan_revert(*, actor, restructuring: Restructuring, effective_on: datetime.d
         raise OrgError(_("Units created by this restructuring have new units below them."))
     ops = [inv for op in reversed(restructuring.operations) if (inv := _INVERSE[op["op"]](op))]
     summary = _("Revert: %(summary)s") % {"summary": restructuring.summary}
-    return Plan(Restructuring.Kind.REVERT, summary[:500], ops, effective_on, "", note,
-                reverts=restructuring)  # fmt: skip
+    return Plan(
+        Restructuring.Kind.REVERT, summary[:500], ops, effective_on, "", note, reverts=restructuring
+    )
 
 
 # ---------------------------------------------------------------- applying
@@ -313,9 +362,16 @@ def _apply_op(op: dict, plan: Plan, actor, refs: dict[int, Unit]) -> None:
     if kind == "create":
         parent = _unit(op["parent"])
         area = apps.get_model("org", "AdministrativeArea").objects.filter(pk=op["area"]).first()
-        unit = unit_create(actor=actor, parent=parent, name=op["name"], kind=op["kind"],
-                           code=op["code"], area=area, active_from=plan.effective_on,
-                           check_scope=False)  # fmt: skip
+        unit = unit_create(
+            actor=actor,
+            parent=parent,
+            name=op["name"],
+            kind=op["kind"],
+            code=op["code"],
+            area=area,
+            active_from=plan.effective_on,
+            check_scope=False,
+        )
         op["unit"] = unit.pk
         refs[op.pop("ref")] = unit
     elif kind == "move":
@@ -374,8 +430,13 @@ def restructuring_apply(*, actor, plan: Plan) -> Restructuring:
         for op in ops
         if op["op"] == "link"
     )
-    audit.record(actor=actor, action=f"restructuring.{plan.kind}", obj=restructuring,
-                 unit_path=restructuring.unit_path, details={"operations": len(ops)})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=f"restructuring.{plan.kind}",
+        obj=restructuring,
+        unit_path=restructuring.unit_path,
+        details={"operations": len(ops)},
+    )
     return restructuring
 
 

@@ -26,13 +26,18 @@ def check_child_kind(parent: Unit | None, kind: str) -> None:
     if kind not in ALLOWED_CHILD_KINDS[parent.kind if parent else None]:
         raise OrgError(
             _("A %(kind)s cannot stand directly under %(parent)s.")
-            % {"kind": Unit.Kind(kind).label.lower(), "parent": parent.name if parent else _("the top")}
+            % {
+                "kind": Unit.Kind(kind).label.lower(),
+                "parent": parent.name if parent else _("the top"),
+            }
         )
 
 
 def check_parent_active(parent: Unit | None) -> None:
     if parent is not None and not parent.is_active:
-        raise OrgError(_("%(unit)s has been retired; choose an active unit.") % {"unit": parent.name})
+        raise OrgError(
+            _("%(unit)s has been retired; choose an active unit.") % {"unit": parent.name}
+        )
 
 
 @transaction.atomic
@@ -72,7 +77,9 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, code: str, area: AdministrativeArea | None, address: str) -> Unit:
+def unit_update(
+    *, actor, unit: Unit, code: str, area: AdministrativeArea | None, address: str
+) -> Unit:
     """Edit a unit's details. Its name changes only by renaming, which keeps the lineage."""
     require(actor, Action.MANAGE_UNITS, unit.path)
     if Unit.objects.filter(code=code).exclude(pk=unit.pk).exists():

@@ -25,13 +25,23 @@ from hoiso.org.models import Unit
 def population_list(request):
     user = request.user
     year = request.GET.get("year")
-    rows = selectors.population_visible(user=user, year=int(year) if (year or "").isdigit() else None,
-                                        query=request.GET.get("q", "")[:100])  # fmt: skip
+    rows = selectors.population_visible(
+        user=user,
+        year=int(year) if (year or "").isdigit() else None,
+        query=request.GET.get("q", "")[:100],
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "org/population_list.html", {
-        "page": page, "years": selectors.population_years(user=user), "year": year,
-        "query": request.GET.get("q", ""), "can_import": user.can_anywhere(Action.MANAGE_UNITS),
-    })  # fmt: skip
+    return render(
+        request,
+        "org/population_list.html",
+        {
+            "page": page,
+            "years": selectors.population_years(user=user),
+            "year": year,
+            "query": request.GET.get("q", ""),
+            "can_import": user.can_anywhere(Action.MANAGE_UNITS),
+        },
+    )
 
 
 @login_required
@@ -47,10 +57,16 @@ def population_edit(request, pk):
         else:
             messages.success(request, _("The population figure has been saved."))
             return redirect("org:unit_detail", pk=unit.pk)
-    return render(request, "org/unit_form.html", {
-        "form": form, "unit": unit, "crumbs": selectors.breadcrumb(user=request.user, unit=unit),
-        "title": _("Women aged 18+ in %(area)s") % {"area": unit.area or unit.name},
-    })  # fmt: skip
+    return render(
+        request,
+        "org/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "crumbs": selectors.breadcrumb(user=request.user, unit=unit),
+            "title": _("Women aged 18+ in %(area)s") % {"area": unit.area or unit.name},
+        },
+    )
 
 
 @login_required
@@ -68,9 +84,12 @@ def population_import(request):
         else:
             name = default_storage.save(f"uploads/population/{upload.name[-80:]}", upload)
             unit = request.get_current_unit()
-            job = progress.start(kind="population_import", owner=request.user,
-                                 title=_("Importing population from %(file)s") % {"file": upload.name[:80]},
-                                 unit_path=unit.path if unit else "")  # fmt: skip
+            job = progress.start(
+                kind="population_import",
+                owner=request.user,
+                title=_("Importing population from %(file)s") % {"file": upload.name[:80]},
+                unit_path=unit.path if unit else "",
+            )
             tasks.import_population.enqueue(str(job.pk), name, request.user.pk, upload.name[-200:])
             context["progress"] = job
     return render(request, "org/population_import.html", context)
@@ -91,15 +110,22 @@ def population_template(request):
     sheet.set_column(1, 1, 36)
     sheet.set_column(2, 2, 8)
     sheet.set_column(3, 3, 28)
-    units = (Unit.objects.visible_to(request.user, Action.MANAGE_UNITS).active()
-             .filter(area__isnull=False).select_related("area").order_by("name_sort"))  # fmt: skip
+    units = (
+        Unit.objects.visible_to(request.user, Action.MANAGE_UNITS)
+        .active()
+        .filter(area__isnull=False)
+        .select_related("area")
+        .order_by("name_sort")
+    )
     year = timezone.localdate().year
     for row, unit in enumerate(units, start=1):
         sheet.write_string(row, 0, unit.area.code)
         sheet.write_string(row, 1, unit.area.name)
         sheet.write_number(row, 2, year)
     book.close()
-    response = HttpResponse(output.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    response = HttpResponse(
+        output.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = 'attachment; filename="mau-dan-so-phu-nu.xlsx"'
     return response

@@ -43,76 +43,158 @@ def _wizard_parent(request) -> Unit:
 @require_GET
 def restructuring_start(request):
     parent = _wizard_parent(request)
-    return render(request, "org/restructuring_start.html", {
-        "parent": parent, "kinds": [(k, label) for k, (_f, label) in KINDS.items()],
-        "crumbs": selectors.breadcrumb(user=request.user, unit=parent),
-    })  # fmt: skip
+    return render(
+        request,
+        "org/restructuring_start.html",
+        {
+            "parent": parent,
+            "kinds": [(k, label) for k, (_f, label) in KINDS.items()],
+            "crumbs": selectors.breadcrumb(user=request.user, unit=parent),
+        },
+    )
 
 
 def _describe(plan: services.Plan) -> list[dict]:
     """The preview: one line per operation, with how much moves along."""
-    units = Unit.objects.in_bulk({v for op in plan.operations for k, v in op.items()
-                                  if k in {"unit", "from", "to"} and isinstance(v, int)})  # fmt: skip
+    units = Unit.objects.in_bulk(
+        {
+            v
+            for op in plan.operations
+            for k, v in op.items()
+            if k in {"unit", "from", "to"} and isinstance(v, int)
+        }
+    )
     name = lambda pk: units[pk].name if pk in units else "—"  # noqa: E731
     created = {op["ref"]: op["name"] for op in plan.operations if op["op"] == "create"}
     lines = []
     for op in plan.operations:
         kind = op["op"]
         if kind == "create":
-            lines.append({"icon": "plus-circle", "text": _("Create %(name)s (code %(code)s)")
-                          % {"name": op["name"], "code": op["code"]}})  # fmt: skip
+            lines.append(
+                {
+                    "icon": "plus-circle",
+                    "text": _("Create %(name)s (code %(code)s)")
+                    % {"name": op["name"], "code": op["code"]},
+                }
+            )
         elif kind == "move":
             unit = units[op["unit"]]
             to = name(op["to"]) if "to" in op else created[op["to_ref"]]
             below = Unit.objects.filter(path__startswith=unit.path).count() - 1
-            records = sum(m._default_manager.filter(**{f"{f}__startswith": unit.path}).count()
-                          for m, f in path_holders() if m.__name__ not in {"AuditEntry", "TaskProgress"})  # fmt: skip
-            lines.append({"icon": "arrow-right", "text": _(
-                "Move %(unit)s from %(old)s to %(new)s, with %(below)d units below it and %(records)d records"
-            ) % {"unit": unit.name, "old": name(op["from"]), "new": to, "below": below, "records": records}})
+            records = sum(
+                m._default_manager.filter(**{f"{f}__startswith": unit.path}).count()
+                for m, f in path_holders()
+                if m.__name__ not in {"AuditEntry", "TaskProgress"}
+            )
+            lines.append(
+                {
+                    "icon": "arrow-right",
+                    "text": _(
+                        "Move %(unit)s from %(old)s to %(new)s, with %(below)d units below it and %(records)d records"
+                    )
+                    % {
+                        "unit": unit.name,
+                        "old": name(op["from"]),
+                        "new": to,
+                        "below": below,
+                        "records": records,
+                    },
+                }
+            )
         elif kind == "retire":
-            lines.append({"icon": "archive", "text": _("Retire %(unit)s (it stays readable, with its records)")
-                          % {"unit": name(op["unit"])}})  # fmt: skip
+            lines.append(
+                {
+                    "icon": "archive",
+                    "text": _("Retire %(unit)s (it stays readable, with its records)")
+                    % {"unit": name(op["unit"])},
+                }
+            )
         elif kind == "reactivate":
-            lines.append({"icon": "arrow-counterclockwise", "text": _("Reactivate %(unit)s") % {"unit": name(op["unit"])}})
+            lines.append(
+                {
+                    "icon": "arrow-counterclockwise",
+                    "text": _("Reactivate %(unit)s") % {"unit": name(op["unit"])},
+                }
+            )
         elif kind == "rename":
-            lines.append({"icon": "pencil", "text": _("Rename “%(old)s” to “%(new)s”") % {"old": op["from"], "new": op["to"]}})
+            lines.append(
+                {
+                    "icon": "pencil",
+                    "text": _("Rename “%(old)s” to “%(new)s”")
+                    % {"old": op["from"], "new": op["to"]},
+                }
+            )
         elif kind == "reassign":
             to = name(op["to"]) if "to" in op else created[op["to_ref"]]
-            lines.append({"icon": "people", "text": _("Hand over %(n)d accounts and records from %(old)s to %(new)s")
-                          % {"n": len(op["ids"]), "old": name(op["from"]), "new": to}})  # fmt: skip
+            lines.append(
+                {
+                    "icon": "people",
+                    "text": _("Hand over %(n)d accounts and records from %(old)s to %(new)s")
+                    % {"n": len(op["ids"]), "old": name(op["from"]), "new": to},
+                }
+            )
         elif kind == "end_officials":
-            lines.append({"icon": "person-x", "text": _("End the terms of %(n)d officials")
-                          % {"n": len(op["ids"])}})  # fmt: skip
+            lines.append(
+                {
+                    "icon": "person-x",
+                    "text": _("End the terms of %(n)d officials") % {"n": len(op["ids"])},
+                }
+            )
         elif kind == "reopen_officials":
-            lines.append({"icon": "person-check", "text": _("Restore the terms of %(n)d officials")
-                          % {"n": len(op["ids"])}})  # fmt: skip
+            lines.append(
+                {
+                    "icon": "person-check",
+                    "text": _("Restore the terms of %(n)d officials") % {"n": len(op["ids"])},
+                }
+            )
         elif kind == "link":
             to = name(op["to"]) if "to" in op else created[op["to_ref"]]
-            lines.append({"icon": "link-45deg", "text": _("Record that %(new)s succeeds %(old)s")
-                          % {"new": to, "old": name(op["from"])}})  # fmt: skip
+            lines.append(
+                {
+                    "icon": "link-45deg",
+                    "text": _("Record that %(new)s succeeds %(old)s")
+                    % {"new": to, "old": name(op["from"])},
+                }
+            )
     return lines
 
 
 def _plan_and_run(kind: str, form, request, parent: Unit, run: bool):
     """Plan (run=False) or apply (run=True) the restructuring the valid form describes."""
     data, user = form.cleaned_data, request.user
-    common = {"effective_on": data["effective_on"], "decision": data["decision"], "note": data["note"]}
+    common = {
+        "effective_on": data["effective_on"],
+        "decision": data["decision"],
+        "note": data["note"],
+    }
     if kind == "merge":
-        args = {"sources": list(data["sources"]), "target": data["target"],
-                "allow_cross_province": data["allow_cross_province"], **common}  # fmt: skip
+        args = {
+            "sources": list(data["sources"]),
+            "target": data["target"],
+            "allow_cross_province": data["allow_cross_province"],
+            **common,
+        }
         return (services.units_merge if run else services.plan_merge)(actor=user, **args)
     if kind == "move":
-        args = {"unit": data["unit"], "new_parent": data["new_parent"],
-                "allow_cross_province": data["allow_cross_province"], **common}  # fmt: skip
+        args = {
+            "unit": data["unit"],
+            "new_parent": data["new_parent"],
+            "allow_cross_province": data["allow_cross_province"],
+            **common,
+        }
         return (services.unit_move if run else services.plan_move)(actor=user, **args)
     if kind == "rename":
         args = {"unit": data["unit"], "new_name": data["new_name"], **common}
         return (services.unit_rename if run else services.plan_rename)(actor=user, **args)
     parts = [services.SplitPart(name=n, code=c) for n, c in data["parts"]]
     assignment = _split_assignment(request, data["unit"], len(parts))
-    args = {"unit": data["unit"], "parts": parts, "assignment": assignment,
-            "keeper": _int(request.POST.get("keeper"), 0), **common}  # fmt: skip
+    args = {
+        "unit": data["unit"],
+        "parts": parts,
+        "assignment": assignment,
+        "keeper": _int(request.POST.get("keeper"), 0),
+        **common,
+    }
     return (services.unit_split if run else services.plan_split)(actor=user, **args)
 
 
@@ -141,18 +223,28 @@ def restructuring_wizard(request, kind):
     form_class, title = KINDS[kind]
     initial = {"unit": request.GET.get("unit"), "target": request.GET.get("unit")}
     form = form_class(request.POST or None, user=request.user, parent=parent, initial=initial)
-    context = {"form": form, "kind": kind, "title": title, "parent": parent,
-               "crumbs": selectors.breadcrumb(user=request.user, unit=parent)}  # fmt: skip
+    context = {
+        "form": form,
+        "kind": kind,
+        "title": title,
+        "parent": parent,
+        "crumbs": selectors.breadcrumb(user=request.user, unit=parent),
+    }
     if request.method == "POST" and form.is_valid():
         if kind == "split" and request.POST.get("step") != "assigned":
             unit = form.cleaned_data["unit"]
-            context.update(step="assign", children=Unit.objects.filter(parent=unit).active().vn_ordered(),
-                           parts=form.cleaned_data["parts"])  # fmt: skip
+            context.update(
+                step="assign",
+                children=Unit.objects.filter(parent=unit).active().vn_ordered(),
+                parts=form.cleaned_data["parts"],
+            )
             return render(request, "org/restructuring_wizard.html", context)
         try:
             if request.POST.get("confirm") == "1":
                 restructuring = _plan_and_run(kind, form, request, parent, run=True)
-                messages.success(request, _("Done: %(summary)s.") % {"summary": restructuring.summary})
+                messages.success(
+                    request, _("Done: %(summary)s.") % {"summary": restructuring.summary}
+                )
                 return redirect("org:restructuring_detail", pk=restructuring.pk)
             plan = _plan_and_run(kind, form, request, parent, run=False)
         except services.OrgError as exc:
@@ -176,21 +268,39 @@ def restructuring_detail(request, pk):
     restructuring = selectors.restructuring_get(user=request.user, pk=pk)
     plan_error = None
     try:
-        preview = services.plan_revert(actor=request.user, restructuring=restructuring,
-                                       effective_on=timezone.localdate())  # fmt: skip
+        preview = services.plan_revert(
+            actor=request.user, restructuring=restructuring, effective_on=timezone.localdate()
+        )
     except services.OrgError as exc:
         preview, plan_error = None, str(exc)
-    officials = {op_id for op in restructuring.operations if op["op"] == "end_officials" for op_id in op["ids"]}
-    return render(request, "org/restructuring_detail.html", {
-        "restructuring": restructuring,
-        "lines": _describe(services.Plan(restructuring.kind, restructuring.summary,
-                                         restructuring.operations, restructuring.effective_on)),
-        "links": restructuring.links.select_related("predecessor", "successor"),
-        "units": restructuring.units.order_by("depth", "name_sort"),
-        "ended_officials": Official.objects.filter(pk__in=officials).select_related("position", "unit")[:50],
-        "revert_lines": _describe(preview) if preview else [],
-        "revert_error": plan_error,
-    })  # fmt: skip
+    officials = {
+        op_id
+        for op in restructuring.operations
+        if op["op"] == "end_officials"
+        for op_id in op["ids"]
+    }
+    return render(
+        request,
+        "org/restructuring_detail.html",
+        {
+            "restructuring": restructuring,
+            "lines": _describe(
+                services.Plan(
+                    restructuring.kind,
+                    restructuring.summary,
+                    restructuring.operations,
+                    restructuring.effective_on,
+                )
+            ),
+            "links": restructuring.links.select_related("predecessor", "successor"),
+            "units": restructuring.units.order_by("depth", "name_sort"),
+            "ended_officials": Official.objects.filter(pk__in=officials).select_related(
+                "position", "unit"
+            )[:50],
+            "revert_lines": _describe(preview) if preview else [],
+            "revert_error": plan_error,
+        },
+    )
 
 
 @login_required
@@ -198,13 +308,14 @@ def restructuring_detail(request, pk):
 def restructuring_revert(request, pk):
     restructuring = selectors.restructuring_get(user=request.user, pk=pk)
     try:
-        revert = services.restructuring_revert(actor=request.user, restructuring=restructuring,
-                                               effective_on=timezone.localdate(),
-                                               note=request.POST.get("note", "")[:2000])  # fmt: skip
+        revert = services.restructuring_revert(
+            actor=request.user,
+            restructuring=restructuring,
+            effective_on=timezone.localdate(),
+            note=request.POST.get("note", "")[:2000],
+        )
     except services.OrgError as exc:
         messages.error(request, str(exc))
         return redirect("org:restructuring_detail", pk=restructuring.pk)
     messages.success(request, _("Done: %(summary)s.") % {"summary": revert.summary})
     return redirect("org:restructuring_detail", pk=revert.pk)
-
-

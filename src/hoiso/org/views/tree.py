@@ -33,7 +33,9 @@ def tree(request):
 def tree_children(request, pk):
     unit = selectors.unit_get(user=request.user, pk=pk)
     show_retired = request.GET.get("retired") == "1"
-    children = selectors.children_with_counts(user=request.user, unit=unit, include_retired=show_retired)
+    children = selectors.children_with_counts(
+        user=request.user, unit=unit, include_retired=show_retired
+    )
     return render(request, "org/partials/tree_children.html", {"unit": unit, "children": children})
 
 
@@ -56,10 +58,12 @@ def unit_detail(request, pk):
         "lineage": selectors.lineage(unit=unit, max_steps=3),
         "restructurings": selectors.unit_restructurings(user=user, unit=unit)[:5],
         "can_manage": unit.is_active and _can(user, Action.MANAGE_UNITS, unit),
-        "can_add_child": unit.is_active and bool(ALLOWED_CHILD_KINDS[unit.kind])
+        "can_add_child": unit.is_active
+        and bool(ALLOWED_CHILD_KINDS[unit.kind])
         and _can(user, Action.MANAGE_UNITS, unit),
         "can_restructure_children": unit.is_active and _can(user, Action.RESTRUCTURE, unit),
-        "can_restructure_self": unit.is_active and bool(parent_path)
+        "can_restructure_self": unit.is_active
+        and bool(parent_path)
         and user_can(user, Action.RESTRUCTURE, parent_path),
     }
     return render(request, "org/unit_detail.html", context)
@@ -71,13 +75,17 @@ def unit_lineage(request, pk):
     user = request.user
     unit = selectors.unit_get(user=user, pk=pk)
     history = unit.history.select_related("history_user").order_by("-history_date")[:50]
-    return render(request, "org/unit_lineage.html", {
-        "unit": unit,
-        "crumbs": selectors.breadcrumb(user=user, unit=unit),
-        "lineage": selectors.lineage(unit=unit),
-        "restructurings": selectors.unit_restructurings(user=user, unit=unit),
-        "history": _history_rows(history),
-    })  # fmt: skip
+    return render(
+        request,
+        "org/unit_lineage.html",
+        {
+            "unit": unit,
+            "crumbs": selectors.breadcrumb(user=user, unit=unit),
+            "lineage": selectors.lineage(unit=unit),
+            "restructurings": selectors.unit_restructurings(user=user, unit=unit),
+            "history": _history_rows(history),
+        },
+    )
 
 
 def _history_rows(history) -> list[dict]:
@@ -88,8 +96,13 @@ def _history_rows(history) -> list[dict]:
         changes = []
         if older is not None:
             for change in newer.diff_against(older, excluded_fields=["path", "depth"]).changes:
-                changes.append({"field": newer.instance._meta.get_field(change.field).verbose_name,
-                                "old": change.old, "new": change.new})  # fmt: skip
+                changes.append(
+                    {
+                        "field": newer.instance._meta.get_field(change.field).verbose_name,
+                        "old": change.old,
+                        "new": change.new,
+                    }
+                )
         rows.append({"record": newer, "changes": changes})
     return rows
 

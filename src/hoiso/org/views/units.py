@@ -12,16 +12,23 @@ from hoiso.org.models import ALLOWED_CHILD_KINDS
 
 
 def _render_form(request, template, context):
-    return render(request, template, {**context, "crumbs": selectors.breadcrumb(user=request.user, unit=context["unit"])})
+    return render(
+        request,
+        template,
+        {**context, "crumbs": selectors.breadcrumb(user=request.user, unit=context["unit"])},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_create(request, pk):
     parent = selectors.unit_get(user=request.user, pk=pk, action=Action.MANAGE_UNITS)
-    form = forms.UnitCreateForm(request.POST or None, parent=parent,
-                                areas=selectors.areas_for_units(user=request.user),
-                                kinds=sorted(ALLOWED_CHILD_KINDS[parent.kind]))  # fmt: skip
+    form = forms.UnitCreateForm(
+        request.POST or None,
+        parent=parent,
+        areas=selectors.areas_for_units(user=request.user),
+        kinds=sorted(ALLOWED_CHILD_KINDS[parent.kind]),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
@@ -30,8 +37,15 @@ def unit_create(request, pk):
         else:
             messages.success(request, _("%(unit)s has been created.") % {"unit": unit.name})
             return redirect("org:unit_detail", pk=unit.pk)
-    return _render_form(request, "org/unit_form.html", {"form": form, "unit": parent,
-                        "title": _("Add a unit under %(unit)s") % {"unit": parent.name}})  # fmt: skip
+    return _render_form(
+        request,
+        "org/unit_form.html",
+        {
+            "form": form,
+            "unit": parent,
+            "title": _("Add a unit under %(unit)s") % {"unit": parent.name},
+        },
+    )
 
 
 @login_required
@@ -39,8 +53,9 @@ def unit_create(request, pk):
 def unit_edit(request, pk):
     unit = selectors.unit_get(user=request.user, pk=pk, action=Action.MANAGE_UNITS)
     initial = {"code": unit.code, "area": unit.area_id, "address": unit.address}
-    form = forms.UnitEditForm(request.POST or None, initial=initial,
-                              areas=selectors.areas_for_units(user=request.user))  # fmt: skip
+    form = forms.UnitEditForm(
+        request.POST or None, initial=initial, areas=selectors.areas_for_units(user=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
@@ -49,16 +64,24 @@ def unit_edit(request, pk):
         else:
             messages.success(request, _("The details have been saved."))
             return redirect("org:unit_detail", pk=unit.pk)
-    return _render_form(request, "org/unit_form.html", {"form": form, "unit": unit,
-                        "title": _("Edit the details of %(unit)s") % {"unit": unit.name}})  # fmt: skip
+    return _render_form(
+        request,
+        "org/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "title": _("Edit the details of %(unit)s") % {"unit": unit.name},
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def official_create(request, pk):
     unit = selectors.unit_get(user=request.user, pk=pk, action=Action.MANAGE_UNITS)
-    form = forms.OfficialForm(request.POST or None, unit=unit,
-                              initial={"term_start": 2025, "term_end": 2030})  # fmt: skip
+    form = forms.OfficialForm(
+        request.POST or None, unit=unit, initial={"term_start": 2025, "term_end": 2030}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.official_appoint(actor=request.user, unit=unit, **form.cleaned_data)
@@ -67,8 +90,15 @@ def official_create(request, pk):
         else:
             messages.success(request, _("The official has been recorded."))
             return redirect("org:unit_detail", pk=unit.pk)
-    return _render_form(request, "org/unit_form.html", {"form": form, "unit": unit,
-                        "title": _("Add an official to %(unit)s") % {"unit": unit.name}})  # fmt: skip
+    return _render_form(
+        request,
+        "org/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "title": _("Add an official to %(unit)s") % {"unit": unit.name},
+        },
+    )
 
 
 @login_required
@@ -84,8 +114,15 @@ def official_end(request, pk):
         else:
             messages.success(request, _("The term has been ended."))
             return redirect("org:unit_detail", pk=official.unit_id)
-    return _render_form(request, "org/unit_form.html", {"form": form, "unit": official.unit,
-                        "title": _("End the term of %(name)s") % {"name": official}})  # fmt: skip
+    return _render_form(
+        request,
+        "org/unit_form.html",
+        {
+            "form": form,
+            "unit": official.unit,
+            "title": _("End the term of %(name)s") % {"name": official},
+        },
+    )
 
 
 @login_required

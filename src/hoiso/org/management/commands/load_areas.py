@@ -17,8 +17,14 @@ class Command(BaseCommand):
         created = updated = 0
         provinces: dict[int, AdministrativeArea] = {}
         for source in Province.iter_all():
-            area, is_new = self._upsert(existing, str(int(source.code)), source.name,
-                                        source.division_type.value, AdministrativeArea.Level.PROVINCE, None)  # fmt: skip
+            area, is_new = self._upsert(
+                existing,
+                str(int(source.code)),
+                source.name,
+                source.division_type.value,
+                AdministrativeArea.Level.PROVINCE,
+                None,
+            )
             provinces[int(source.code)] = area
             created, updated = created + is_new, updated + (not is_new)
         to_create = []
@@ -32,21 +38,29 @@ class Command(BaseCommand):
                     area.save()
                     updated += 1
                 continue
-            to_create.append(AdministrativeArea(
-                code=code, name=source.name, name_folded=fold(source.name),
-                division_type=source.division_type.value,
-                level=AdministrativeArea.Level.COMMUNE, province=province,
-            ))  # fmt: skip
+            to_create.append(
+                AdministrativeArea(
+                    code=code,
+                    name=source.name,
+                    name_folded=fold(source.name),
+                    division_type=source.division_type.value,
+                    level=AdministrativeArea.Level.COMMUNE,
+                    province=province,
+                )
+            )
         AdministrativeArea.objects.bulk_create(to_create, batch_size=1000)
         created += len(to_create)
-        self.stdout.write(f"areas: {created} created, {updated} checked "
-                          f"({AdministrativeArea.objects.count()} in all)")  # fmt: skip
+        self.stdout.write(
+            f"areas: {created} created, {updated} checked "
+            f"({AdministrativeArea.objects.count()} in all)"
+        )
 
     def _upsert(self, existing, code, name, division_type, level, province):
         area = existing.get(code)
         if area is None:
-            area = AdministrativeArea.objects.create(code=code, name=name, division_type=division_type,
-                                                     level=level, province=province)  # fmt: skip
+            area = AdministrativeArea.objects.create(
+                code=code, name=name, division_type=division_type, level=level, province=province
+            )
             return area, True
         if area.name != name:
             area.name = name
