@@ -12,7 +12,7 @@ PORT ?= 8000
 # `make run` is the embedded, single-machine demo: SQLite and DEBUG on this machine only.
 RUN_ENV := DJANGO_DEBUG=true
 
-.PHONY: help run test test-fast test-e2e bench demo lint format messages translations deps system-deps worker totp clean
+.PHONY: help run setup-db test test-fast test-e2e bench demo lint format messages translations deps system-deps totp clean
 
 help:
 	@echo "make run    — set up, build the demo province, serve http://$(HOST):$(PORT) with one task worker"
@@ -30,7 +30,7 @@ $(STAMP_NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-deps: $(STAMP_PY) $(STAMP_NODE) translations
+deps: system-deps $(STAMP_PY) $(STAMP_NODE) translations
 
 # Compiled catalogues are build output, never committed.
 translations: $(STAMP_PY)
@@ -44,12 +44,13 @@ messages: $(STAMP_PY)
 	$(MANAGE) makemessages -l vi --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --add-location=file
 	@msgfmt --statistics -o /dev/null locale/vi/LC_MESSAGES/django.po
 
-db.sqlite3-ready: deps
+setup-db: deps
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
+	$(RUN_ENV) $(MANAGE) createcachetable
 	$(RUN_ENV) $(MANAGE) load_areas
 	$(RUN_ENV) $(MANAGE) demo --if-missing
 
-run: system-deps db.sqlite3-ready
+run: setup-db
 	@$(RUN_ENV) $(MANAGE) demo --print-sign-ins
 	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  $(RUN_ENV) $(MANAGE) db_worker --queue-name '*' & WORKER=$$!; \
@@ -57,6 +58,7 @@ run: system-deps db.sqlite3-ready
 
 demo: deps
 	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
+	$(RUN_ENV) $(MANAGE) createcachetable
 	$(RUN_ENV) $(MANAGE) load_areas
 	$(RUN_ENV) $(MANAGE) demo --reset
 
@@ -64,7 +66,7 @@ totp: $(STAMP_PY)
 	@$(RUN_ENV) $(MANAGE) demo_totp $(u)
 
 # The whole suite on a throw-away PostgreSQL cluster, then the database-specific part again on SQLite.
-test: system-deps deps
+test: deps
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
@@ -73,7 +75,7 @@ test: system-deps deps
 test-fast: deps
 	scripts/with-postgres.sh $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
-test-e2e: system-deps deps
+test-e2e: deps
 	scripts/with-postgres.sh $(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
 bench: deps

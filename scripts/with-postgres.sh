@@ -21,5 +21,6 @@ trap cleanup EXIT
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o \
   "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
   start >/dev/null
+"$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres hoiso
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/hoiso"
 "$@"

@@ -122,3 +122,8 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+def pytest_configure(config):
+    # WhiteNoise warns when `collectstatic` has not run; tests serve no static files.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")

@@ -182,3 +182,40 @@ def cp1258_bytes(text: str) -> bytes:
         base = unicodedata.normalize("NFC", "".join(m for m in parts if m not in _TONE_MARKS))
         out.append(base + tones)
     return "".join(out).encode("cp1258")
+
+
+class nothing_changes:  # noqa: N801 - used as a context manager, reads as a sentence
+    """`with nothing_changes(): ...` asserts the block left every row as it was."""
+
+    def __enter__(self):
+        self.before = db_snapshot()
+        return self
+
+    def __exit__(self, *exc):
+        after = db_snapshot()
+        changed = {k: (self.before[k], after[k]) for k in after if after[k] != self.before[k]}
+        assert not changed, f"rows changed: {changed}"
+        return False
+
+
+def assert_tree_consistent() -> None:
+    """The invariants of the materialised path, for every unit and every stored path:
+    path = parent's path + own segment, depth = segments - 1, no cycle, and every record of
+    a unit stores its unit's current path."""
+    from hoiso.org.models import Unit, UnitOwnedModel, path_segment
+    from hoiso.org.services.paths import path_holders
+
+    units = {u.pk: u for u in Unit.objects.all()}
+    for unit in units.values():
+        parent = units.get(unit.parent_id)
+        assert unit.path == (parent.path if parent else "") + path_segment(unit.pk), unit
+        assert unit.depth == unit.path.count(".") - 1, unit
+        seen, node = set(), unit
+        while node is not None:
+            assert node.pk not in seen, f"cycle through {unit}"
+            seen.add(node.pk)
+            node = units.get(node.parent_id)
+    for model, field_name in path_holders():
+        if issubclass(model, UnitOwnedModel):
+            for pk, unit_id, stored in model._default_manager.values_list("pk", "unit_id", field_name):
+                assert stored == units[unit_id].path, (model.__name__, pk)

@@ -1,8 +1,13 @@
 """allauth adapters: no public sign-up (accounts are created by officials), and the
 messages allauth shows, in our catalogue."""
 
+import base64
+import hashlib
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from cryptography.fernet import Fernet
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +27,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
 
+def _fernet() -> Fernet:
+    """The key that protects authenticator secrets at rest: HOISO_SECRETS_KEY if set, else
+    derived from SECRET_KEY (changing either makes officials set up their app again)."""
+    material = settings.HOISO_SECRETS_KEY or settings.SECRET_KEY
+    digest = hashlib.sha256(f"hoiso-totp:{material}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = {
         **DefaultMFAAdapter.error_messages,
@@ -30,6 +43,13 @@ class MFAAdapter(DefaultMFAAdapter):
             "Two-factor sign-in is required for your role and cannot be switched off."
         ),
     }
+
+    def encrypt(self, text: str) -> str:
+        """Authenticator secrets are stored encrypted (allauth's default keeps them in clear)."""
+        return _fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return _fernet().decrypt(encrypted_text.encode()).decode()
 
     def get_totp_label(self, user) -> str:
         return user.get_username()

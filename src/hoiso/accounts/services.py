@@ -21,12 +21,20 @@ class AccountError(OrgError):
     """A request about accounts that cannot be carried out; the message is for the official."""
 
 
-def _granter_actions(actor, unit: Unit) -> frozenset[str]:
-    """What the actor may do at `unit`: the union of her roles that reach it."""
+def _may_grant(actor, unit: Unit, role: str) -> bool:
+    """Whether the actor's roles that reach `unit` cover `role`: she holds that very role
+    there, or roles granting strictly more. Equal rights under another name are not enough:
+    a commune officer has every action a province administrator has today, yet may not
+    make anyone a province administrator."""
     if actor.is_superuser:
-        return frozenset(Action.values)
+        return True
     reaching = [r for r in actor._active_roles() if unit.path.startswith(r.unit_path)]
-    return frozenset().union(*(ROLE_ACTIONS[r.role] for r in reaching)) if reaching else frozenset()
+    if any(r.role == role for r in reaching):
+        return True
+    granted = (
+        frozenset().union(*(ROLE_ACTIONS[r.role] for r in reaching)) if reaching else frozenset()
+    )
+    return ROLE_ACTIONS[role] < granted
 
 
 def _check_can_grant(actor, unit: Unit, role: str) -> None:
@@ -34,7 +42,7 @@ def _check_can_grant(actor, unit: Unit, role: str) -> None:
         raise AccountError(_("You may manage users only in your own unit and those below it."))
     if role not in RoleKind.values:
         raise AccountError(_("Unknown role."))
-    if not ROLE_ACTIONS[role] <= _granter_actions(actor, unit):
+    if not _may_grant(actor, unit, role):
         raise AccountError(_("You cannot grant a role with more rights than your own."))
     if not unit.is_active:
         raise AccountError(_("%(unit)s has been retired.") % {"unit": unit.name})

@@ -141,6 +141,8 @@ MFA_ADAPTER = "hoiso.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HộiSố"
 MFA_TOTP_TOLERANCE = 1
+# Encrypts authenticator secrets at rest (accounts.adapters.MFAAdapter); defaults to SECRET_KEY.
+HOISO_SECRETS_KEY = env_str("HOISO_SECRETS_KEY", "")
 # Roles whose holders see personal data must sign in with two factors (docs/decisions.md).
 HOISO_MFA_REQUIRED = env_bool("HOISO_MFA_REQUIRED", True)
 

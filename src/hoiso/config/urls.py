@@ -2,12 +2,20 @@
 (tests/test_authorization_matrix.py) walks every pattern listed here."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from hoiso.core.views import page_not_found
 
 urlpatterns = [
     path("", include("hoiso.core.urls")),
     path("to-chuc/", include("hoiso.org.urls")),
     path("tai-khoan/", include("hoiso.accounts.urls")),
+    # Accounts are made by officials: no public sign-up, no self-service e-mail or password reset.
+    re_path(
+        r"^accounts/(?:signup|email|confirm-email|password/reset)(?:/.*)?$",
+        page_not_found,
+        name="account_disabled",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

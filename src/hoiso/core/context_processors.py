@@ -20,9 +20,11 @@ def shell(request):
     if matching:
         max(matching, key=lambda i: len(i["url"]))["active"] = True
     get_unit = getattr(request, "get_current_unit", None)
+    get_switch = getattr(request, "get_unit_switcher", None)
     return {
         "nav_items": items,
         "site_name": "HộiSố",
         "current_unit": get_unit() if get_unit else None,
+        "unit_switcher": get_switch if get_switch else None,
         "mfa_required_setting": settings.HOISO_MFA_REQUIRED,
     }

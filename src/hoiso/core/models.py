@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hoiso.core.scoping import ScopedQuerySet, scope_paths
+from hoiso.core.scoping import ScopedQuerySet, path_q, scope_paths
 
 
 class AuditEntry(models.Model):
@@ -61,10 +61,9 @@ class TaskProgressQuerySet(models.QuerySet):
         paths = scope_paths(user, action)
         if paths is None:
             return self
-        condition = models.Q(owner=user)
-        for path in paths:
-            condition |= models.Q(unit_path__startswith=path)
-        return self.filter(condition)
+        return self.filter(
+            models.Q(owner=user) | (path_q("unit_path", paths) if paths else models.Q(pk__in=[]))
+        )
 
 
 class TaskProgress(models.Model):

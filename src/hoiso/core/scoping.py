@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
 
@@ -41,14 +41,24 @@ def scope_paths(user: Any, action: str = Action.VIEW) -> list[str] | None:
 
 
 def path_q(field: str, paths: list[str] | None) -> Q:
-    """A Q matching rows whose `field` lies in any of the subtrees `paths` (None: all rows)."""
+    """A Q matching rows whose `field` lies in any of the subtrees `paths` (None: all rows).
+
+    On PostgreSQL a prefix is `LIKE 'p%'`, served by the varchar_pattern_ops index under any
+    collation. SQLite cannot use an index for Django's `LIKE … ESCAPE`, so there the prefix
+    is written as the equivalent range: every path under "…42." sorts between "…42." and
+    "…42/" ('.' and '/' are neighbours in ASCII, and paths hold only digits and dots).
+    """
     if paths is None:
         return Q()
     if not paths:
         return Q(pk__in=[])
+    as_range = connection.vendor == "sqlite"
     condition = Q()
     for path in paths:
-        condition |= Q(**{f"{field}__startswith": path})
+        if as_range and path.endswith("."):
+            condition |= Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + "/"})
+        else:
+            condition |= Q(**{f"{field}__startswith": path})
     return condition
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
@@ -24,8 +25,6 @@ def home(request):
 @require_GET
 def audit_list(request):
     if not request.user.can_anywhere(Action.VIEW_AUDIT):
-        from django.http import Http404
-
         raise Http404
     params = request.GET
     entries = selectors.audit_entries(
@@ -60,6 +59,11 @@ def task_progress(request, pk):
     """The progress component, polled by htmx until the task is done or failed."""
     progress = selectors.task_progress_get(user=request.user, pk=pk)
     return render(request, "core/partials/progress.html", {"progress": progress})
+
+
+def page_not_found(request, *args, **kwargs):
+    """Pages of third-party apps that HộiSố switches off answer as if they did not exist."""
+    raise Http404
 
 
 def error_403(request, exception=None):

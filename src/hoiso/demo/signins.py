@@ -33,7 +33,7 @@ def demo_users():
 
 def _what(user: User) -> str:
     if user.is_superuser:
-        return "quản trị hệ thống (toàn quyền)"
+        return "siêu quản trị, toàn quyền trên mọi đơn vị"
     if not user.demo_roles:
         return "hội viên, không có vai trò quản lý"
     return "; ".join(f"{ROLE_WORDS.get(r.role, r.get_role_display())} — {_unit_label(r.unit)}"
@@ -41,7 +41,8 @@ def _what(user: User) -> str:
 
 
 def _unit_label(unit: Unit) -> str:
-    """"Tổ 1, Chi hội ấp Cái Sơn, Hội LHPN xã Kế Sách": a group's name alone says little."""
+    """A unit with the units above it up to the commune: "Tổ 1, Chi hội ấp Cái Sơn, Hội LHPN xã
+    Kế Sách" (a group's name alone says little)."""
     chain = Unit.objects.filter(path__in=ancestor_paths(unit.path), depth__gte=1).order_by("-depth")
     return ", ".join(u.name for u in chain) if unit.depth >= 1 else unit.name
 

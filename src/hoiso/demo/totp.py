@@ -41,5 +41,5 @@ def current_code(secret: str, now: float | None = None) -> tuple[str, int]:
 
 
 def grouped(secret: str) -> str:
-    """"ABCDEFGH…" → "ABCD EFGH …", easier to type into a phone."""
+    """The secret in groups of four ("ABCD EFGH …"), easier to type into a phone."""
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

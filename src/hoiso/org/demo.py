@@ -82,7 +82,7 @@ def build(ctx: DemoContext) -> None:
     communes = _communes(ctx, tree, unions, wards)
     affiliated = _affiliated(tree, unions)
     units = tree.save()
-    officials = insert_officials(_officials(ctx, units, unions, communes))
+    officials = insert_officials(_officials(ctx, units, unions))
     population = insert_unit_owned(Population, _population(ctx, communes))
     _log_counts(ctx, units, communes, officials, population)
     merge = units_merge(actor=None, sources=[unions["soc_trang"], unions["hau_giang"]],
@@ -113,11 +113,11 @@ def former_union_of(ward_code: str) -> FormerUnion:
 
 
 def commune_union_name(area: AdministrativeArea) -> str:
-    """"Phường Ninh Kiều" → "Hội LHPN phường Ninh Kiều" (the division word in lower case)."""
+    """The union of a commune: "Phường Ninh Kiều" → "Hội LHPN phường Ninh Kiều"."""
     name = " ".join(area.name.split())
     division = area.division_type.strip()
     if name.lower().startswith(division.lower() + " "):
-        name = division.lower() + name[len(division):]
+        name = division.lower() + name[len(division) :]
     return f"Hội LHPN {name}"
 
 
@@ -176,14 +176,15 @@ def _official(ctx, unit: Unit, position: Position, *, term=TERM, started=MERGED_
                     phone=phone_number(ctx.rng) if phone else "")  # fmt: skip
 
 
-def _officials(ctx, units, unions, communes) -> list[Official]:
+def _officials(ctx, units: list[Unit], unions: dict[str, Unit]) -> list[Official]:
     pos = {p.code: p for p in Position.objects.all()}
     rows: list[Official] = []
     chairs = {}
     for key in ("soc_trang", "hau_giang"):  # standing committees until the merge ends them
         union = unions[key]
         started = datetime.date(2021, 10, 1)
-        chair = _official(ctx, union, pos["chu-tich"], term=FORMER_TERM, started=started, phone=True)
+        chair = _official(ctx, union, pos["chu-tich"], term=FORMER_TERM, started=started,
+                          phone=True)  # fmt: skip
         chairs[key] = chair.full_name
         rows.append(chair)
         rows += [_official(ctx, union, pos[code], term=FORMER_TERM, started=started, phone=True)

@@ -1,6 +1,6 @@
 """The current unit: the unit an official works in now, chosen with the switcher."""
 
-from hoiso.org.selectors import current_unit_for_request
+from hoiso.org.selectors import current_unit_for_request, unit_switcher
 
 
 class CurrentUnitMiddleware:
@@ -11,4 +11,5 @@ class CurrentUnitMiddleware:
 
     def __call__(self, request):
         request.get_current_unit = lambda: current_unit_for_request(request)
+        request.get_unit_switcher = lambda: unit_switcher(request)
         return self.get_response(request)

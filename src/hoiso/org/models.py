@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hoiso.core.scoping import ScopedQuerySet
+from hoiso.core.scoping import ScopedQuerySet, path_q
 from hoiso.core.text import collation_key, fold, normalize, person_name_key
 
 PATH_SEGMENT_WIDTH = 8
@@ -81,7 +81,7 @@ class UnitQuerySet(ScopedQuerySet):
         return self.filter(active_to__isnull=False, active_to__lte=timezone.localdate())
 
     def subtree(self, unit: "Unit"):
-        return self.filter(path__startswith=unit.path)
+        return self.filter(path_q("path", [unit.path]))
 
     def vn_ordered(self):
         return self.order_by("name_sort", "pk")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
+from django.http import Http404
 
 from hoiso.core.permissions import Action
-from hoiso.core.scoping import get_object_for_user, scope_paths
+from hoiso.core.scoping import get_object_for_user, path_q, scope_paths
 from hoiso.core.text import fold
 from hoiso.org.models import (
     AdministrativeArea,
@@ -16,6 +16,7 @@ from hoiso.org.models import (
     Unit,
     UnitLink,
     ancestor_paths,
+    path_segment,
 )
 
 CURRENT_UNIT_SESSION_KEY = "hoiso.current_unit"
@@ -26,7 +27,34 @@ def units_visible(*, user, action: str = Action.VIEW):
 
 
 def unit_get(*, user, pk, action: str = Action.VIEW) -> Unit:
-    return get_object_for_user(Unit.objects.select_related("parent", "area"), user, action, pk=pk)
+    """One unit in the user's scope (else 404). A retired unit may also be read by those who
+    see one of its successors: after a merge the receiving union reads the lineage it inherited."""
+    units = Unit.objects.select_related("parent", "area")
+    try:
+        return get_object_for_user(units, user, action, pk=pk)
+    except Http404:
+        if action != Action.VIEW:
+            raise
+        unit = units.filter(pk=pk, active_to__isnull=False).first() if str(pk).isdigit() else None
+        if unit is None or not _successor_visible(user, unit):
+            raise
+        return unit
+
+
+def _successor_visible(user, unit: Unit, max_steps: int = 10) -> bool:
+    frontier = [unit.pk]
+    for _step in range(max_steps):
+        successors = list(
+            UnitLink.objects.filter(predecessor_id__in=frontier).values_list(
+                "successor_id", flat=True
+            )
+        )
+        if not successors:
+            return False
+        if Unit.objects.visible_to(user).filter(pk__in=successors).exists():
+            return True
+        frontier = successors
+    return False
 
 
 def top_units(*, user):
@@ -56,6 +84,17 @@ def current_unit_for_request(request) -> Unit | None:
     return unit
 
 
+def unit_switcher(request, limit: int = 40) -> dict:
+    """For the header: the unit above the current one (if visible) and the units below it."""
+    unit = current_unit_for_request(request)
+    if unit is None:
+        return {}
+    visible = Unit.objects.visible_to(request.user)
+    parent = visible.filter(pk=unit.parent_id).first() if unit.parent_id else None
+    children = list(visible.filter(parent=unit).active().vn_ordered()[: limit + 1])
+    return {"parent": parent, "children": children[:limit], "more": len(children) > limit}
+
+
 def breadcrumb(*, user, unit: Unit) -> list[tuple[Unit, bool]]:
     """The units above `unit`, top first, each with whether the user may open it."""
     ancestors = list(Unit.objects.filter(path__in=ancestor_paths(unit.path)).order_by("depth"))
@@ -67,37 +106,59 @@ def breadcrumb(*, user, unit: Unit) -> list[tuple[Unit, bool]]:
     return [(a, a.pk in visible) for a in ancestors]
 
 
-def children_with_counts(*, user, unit: Unit | None, include_retired: bool = False):
-    """The units directly under `unit` (or the user's top units), each annotated with
-    how many active units stand below it."""
-    if unit is None:
-        qs = top_units(user=user)
-    else:
-        qs = Unit.objects.visible_to(user).filter(parent=unit)
-        if not include_retired:
-            qs = qs.active()
-    below = (
-        Unit.objects.filter(path__startswith=OuterRef("path"), active_to__isnull=True)
-        .exclude(pk=OuterRef("pk"))
-        .order_by()
-        .values("active_to")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    children = (
-        Unit.objects.filter(parent=OuterRef("pk"), active_to__isnull=True)
-        .order_by()
-        .values("parent")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        qs.select_related("area")
-        .annotate(
-            descendants=Coalesce(Subquery(below), 0), child_count=Coalesce(Subquery(children), 0)
+def _counts_below(parents: list[Unit]) -> dict[int, tuple[int, int]]:
+    """For each parent: (active units directly below, active units anywhere below). One query
+    per parent over its subtree's paths, counted by the child segment of each path."""
+    result: dict[int, tuple[int, int]] = {}
+    for parent in parents:
+        rows = (
+            Unit.objects.filter(path_q("path", [parent.path]), active_to__isnull=True)
+            .exclude(pk=parent.pk)
+            .values_list("depth", flat=True)
         )
-        .vn_ordered()
+        direct = below = 0
+        for depth in rows:
+            below += 1
+            direct += depth == parent.depth + 1
+        result[parent.pk] = (direct, below)
+    return result
+
+
+def children_with_counts(*, user, unit: Unit | None, include_retired: bool = False) -> list[Unit]:
+    """The units directly under `unit` (or the user's top units), Vietnamese order, each with
+    `child_count` (active units directly below) and `descendants` (active units anywhere
+    below). Counting reads each subtree's depths once instead of a subquery per child."""
+    if unit is None:
+        children = list(top_units(user=user).select_related("area"))
+    else:
+        qs = Unit.objects.visible_to(user).filter(parent=unit).select_related("area")
+        children = list((qs if include_retired else qs.active()).vn_ordered())
+    if unit is not None and len(children) > 1:
+        counts = _grouped_counts(unit, children)
+    else:
+        counts = _counts_below(children)
+    for child in children:
+        child.child_count, child.descendants = counts.get(child.pk, (0, 0))
+    return children
+
+
+def _grouped_counts(unit: Unit, children: list[Unit]) -> dict[int, tuple[int, int]]:
+    """Counts for all children of `unit` from one pass over the subtree's paths."""
+    by_segment = {child.path: child.pk for child in children}
+    width = len(unit.path) + len(path_segment(0))
+    direct: dict[int, int] = {}
+    below: dict[int, int] = {}
+    rows = Unit.objects.filter(path_q("path", [unit.path]), active_to__isnull=True).filter(
+        depth__gt=unit.depth + 1
     )
+    for path, depth in rows.values_list("path", "depth"):
+        pk = by_segment.get(path[:width])
+        if pk is None:
+            continue
+        below[pk] = below.get(pk, 0) + 1
+        if depth == unit.depth + 2:
+            direct[pk] = direct.get(pk, 0) + 1
+    return {pk: (direct.get(pk, 0), below.get(pk, 0)) for pk in by_segment.values()}
 
 
 def units_search(*, user, query: str, limit: int = 50):

@@ -44,7 +44,7 @@ def official_appoint(
     if not position.fits(unit):
         raise OrgError(
             _("The position %(position)s does not exist at a %(kind)s.")
-            % {"position": position.name, "kind": unit.get_kind_display().lower()}
+            % {"position": position.name, "kind": unit.get_kind_display()}
         )
     if not " ".join(full_name.split()):
         raise OrgError(_("Enter the official's full name."))

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 
+from hoiso.core.scoping import path_q
 from hoiso.org.models import Unit, path_segment
 
 
@@ -23,7 +24,7 @@ def path_holders() -> list[tuple[type, str]]:
 
 def _rewrite(model, field: str, old: str, new: str) -> int:
     rest = Substr(F(field), len(old) + 1, Length(F(field)))
-    return model._default_manager.filter(**{f"{field}__startswith": old}).update(
+    return model._default_manager.filter(path_q(field, [old])).update(
         **{field: Concat(Value(new), rest)}
     )
 
@@ -35,7 +36,7 @@ def move_subtree(unit: Unit, new_parent: Unit | None) -> int:
     old = unit.path
     new = (new_parent.path if new_parent else "") + path_segment(unit.pk)
     delta = new.count(".") - old.count(".")
-    moved = Unit.objects.filter(path__startswith=old).update(
+    moved = Unit.objects.filter(path_q("path", [old])).update(
         path=Concat(Value(new), Substr(F("path"), len(old) + 1, Length(F("path")))),
         depth=F("depth") + delta,
     )

@@ -160,9 +160,9 @@ def plan_merge(
                 _("%(source)s (%(skind)s) cannot be merged into %(target)s (%(tkind)s).")
                 % {
                     "source": source.name,
-                    "skind": source.get_kind_display().lower(),
+                    "skind": source.get_kind_display(),
                     "target": target.name,
-                    "tkind": target.get_kind_display().lower(),
+                    "tkind": target.get_kind_display(),
                 }
             )
         if target.path.startswith(source.path):
@@ -419,7 +419,7 @@ def restructuring_apply(*, actor, plan: Plan) -> Restructuring:
         decision=plan.decision,
         note=plan.note,
         summary=plan.summary[:500],
-        unit_path=common_path([u.path for u in touched]),
+        unit_path=common_path([u.path for u in touched]) or _anchor_path(ops),
         operations=ops,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         reverts=plan.reverts,
@@ -438,6 +438,14 @@ def restructuring_apply(*, actor, plan: Plan) -> Restructuring:
         details={"operations": len(ops)},
     )
     return restructuring
+
+
+def _anchor_path(ops: list[dict]) -> str:
+    """When the touched units share no ancestor (top-level provinces merging), the
+    restructuring belongs to the unit that receives: the last "to" of its operations."""
+    receivers = [op["to"] for op in ops if isinstance(op.get("to"), int)]
+    unit = Unit.objects.filter(pk=receivers[-1]).first() if receivers else None
+    return unit.path if unit else ""
 
 
 def _lock(units: list[Unit]) -> None:

@@ -27,7 +27,7 @@ def check_child_kind(parent: Unit | None, kind: str) -> None:
         raise OrgError(
             _("A %(kind)s cannot stand directly under %(parent)s.")
             % {
-                "kind": Unit.Kind(kind).label.lower(),
+                "kind": Unit.Kind(kind).label,
                 "parent": parent.name if parent else _("the top"),
             }
         )

@@ -69,14 +69,23 @@ class Command(BaseCommand):
     help = "Build the demo province (Cần Thơ after the 2025 merge) and its demo sign-ins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-missing", action="store_true",
-                            help="Do nothing if the demo province is already there.")
-        parser.add_argument("--reset", action="store_true",
-                            help="Build the demo; if it is already there, stop and say how to "
-                                 "start from an empty database (nothing is ever deleted).")
-        parser.add_argument("--print-sign-ins", action="store_true",
-                            help="Print the demo user names, password and TOTP secrets "
-                                 "(building the demo first if it is missing).")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Do nothing if the demo province is already there.",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Build the demo; if it is already there, stop and say how to "
+            "start from an empty database (nothing is ever deleted).",
+        )
+        parser.add_argument(
+            "--print-sign-ins",
+            action="store_true",
+            help="Print the demo user names, password and TOTP secrets "
+            "(building the demo first if it is missing).",
+        )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                             help="Seed of the random choices (names, counts).")  # fmt: skip
 
@@ -121,4 +130,6 @@ class Command(BaseCommand):
                 ctx.log(f"({time.perf_counter() - step:.2f} s)")
             audit.record(actor=None, action="demo.build", obj=ctx.refs.get("province"),
                          details={"seed": seed, "builders": settings.HOISO_DEMO_BUILDERS})  # fmt: skip
-        self.stdout.write(self.style.SUCCESS(f"demo: built in {time.perf_counter() - started:.2f} s"))
+        self.stdout.write(
+            self.style.SUCCESS(f"demo: built in {time.perf_counter() - started:.2f} s")
+        )

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from vietnam_provinces import Province, Ward
 
-from hoiso.core.text import fold
+from hoiso.core.text import fold, normalize
 from hoiso.org.models import AdministrativeArea
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             area, is_new = self._upsert(
                 existing,
                 str(int(source.code)),
-                source.name,
+                normalize(source.name),
                 source.division_type.value,
                 AdministrativeArea.Level.PROVINCE,
                 None,
@@ -31,18 +31,19 @@ class Command(BaseCommand):
         for source in Ward.iter_all():
             code = f"{int(source.code):05d}"
             province = provinces[int(source.province_code)]
+            name = normalize(source.name)
             if code in existing:
                 area = existing[code]
-                if (area.name, area.province_id) != (source.name, province.pk):
-                    area.name, area.province = source.name, province
+                if (area.name, area.province_id) != (name, province.pk):
+                    area.name, area.province = name, province
                     area.save()
                     updated += 1
                 continue
             to_create.append(
                 AdministrativeArea(
                     code=code,
-                    name=source.name,
-                    name_folded=fold(source.name),
+                    name=name,
+                    name_folded=fold(name),
                     division_type=source.division_type.value,
                     level=AdministrativeArea.Level.COMMUNE,
                     province=province,

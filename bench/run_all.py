@@ -1,0 +1,78 @@
+"""Run every benchmark and print its figures (`make bench`).
+
+`make bench` runs this under scripts/with-postgres.sh, so DATABASE_URL names a database
+on a throw-away PostgreSQL server; the database is created when missing and migrated
+first. Every script then runs on that PostgreSQL and on a temporary SQLite file, and the
+figure lines of all of them are repeated at the end. Without a PostgreSQL DATABASE_URL
+only SQLite is measured.
+
+    .venv/bin/python bench/run_all.py [--quick]     (--quick: fewer runs and repetitions)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import (
+    PYTHON,
+    create_postgres_database,
+    is_postgres,
+    manage,
+    remove_sqlite,
+    temp_sqlite_url,
+)
+
+HERE = Path(__file__).resolve().parent
+
+
+def run(script: str, url: str, *args: str) -> list[str]:
+    """Run one script with DATABASE_URL=url, echoing its output; return its figure lines."""
+    print(f"\n== {script} {' '.join(args)} ({url.split(':', 1)[0]})", flush=True)
+    env = {**os.environ, "DATABASE_URL": url}
+    proc = subprocess.Popen([PYTHON, str(HERE / script), *args], env=env, text=True,
+                            stdout=subprocess.PIPE)  # fmt: skip
+    figures = []
+    for line in proc.stdout:
+        print(line, end="", flush=True)
+        if " median=" in line:
+            figures.append(line.rstrip())
+    if proc.wait():
+        raise SystemExit(f"{script} failed ({proc.returncode})")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    runs, reps, rows = ("1", "20", "50000") if args.quick else ("3", "200", "260000")
+    started = time.perf_counter()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    pg = os.environ.get("DATABASE_URL", "")
+    sqlite = temp_sqlite_url()
+    urls = [pg, sqlite] if is_postgres(pg) else [sqlite]
+    try:
+        if is_postgres(pg):
+            create_postgres_database(pg, fresh=False)
+        for url in urls:
+            manage(url, "migrate", "--noinput", "-v", "0")
+        figures = run("demo_build.py", pg, "--runs", runs)
+        for url in urls:
+            figures += run("scoped_queries.py", url, "--reps", reps)
+            figures += run("scoped_records.py", url, "--rows", rows, "--reps", "50")
+    finally:
+        remove_sqlite(sqlite)
+    print(f"\n== figures ({time.perf_counter() - started:.0f} s in all)")
+    print("\n".join(figures))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

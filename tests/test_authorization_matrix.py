@@ -1,0 +1,364 @@
+"""THE authorisation matrix: every view of the project × every persona.
+
+Each row (`Spec`) says how to reach one view for a target in commune A (Hội LHPN phường
+Ninh Kiều) — its URL, its method and, for a write, a payload that succeeds for an authorised
+persona — and what each persona must get:
+
+    anonymous        → 302 to the sign-in page
+    member (no role) → 404
+    xa_officer       → 200 (302 after a valid write): the unit's own official
+    xa_officer_other → 404 — the official of the sibling commune, for the very same URL and
+                       payload — and NOTHING changed in the database
+    tinh_admin       → 200 (302 after a write): the province above both
+    chi_hoi_leader   → 404 unless the row says otherwise (her scope is one branch of A)
+
+A list page has no target object: a persona without scope gets 200 with nothing of
+commune A on it (`hidden`). Because the authorised personas' writes must succeed (and change
+the database), a 404 for the sibling proves scoping, not validation.
+
+`test_every_url_is_covered` walks every URL pattern of the project and fails for any view
+that is neither a row here nor excluded below with a reason. A new app adds its rows to
+SPECS (or to a list of its own appended to SPECS).
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hoiso.accounts.models import Role
+from hoiso.core import progress
+from hoiso.core.spreadsheets import read_table
+from hoiso.org.models import Official, Position
+from hoiso.org.selectors import CURRENT_UNIT_SESSION_KEY
+from hoiso.org.services import official_appoint, population_set, unit_rename
+from tests.helpers import db_snapshot, xlsx_bytes
+
+LOGIN = "login"  # expected outcome: a redirect to the sign-in page
+PERSONAS = ["anonymous", "member", "xa_officer", "xa_officer_other", "tinh_admin", "chi_hoi_leader"]
+DENIED_BY_DEFAULT = {"anonymous": LOGIN, "member": 404, "xa_officer_other": 404, "chi_hoi_leader": 404}
+
+# Views of other projects, and why the matrix does not cover them. A view of HộiSố itself
+# (its callback lives in `hoiso.`) is never excluded, whatever its name.
+EXCLUDED = {
+    "admin:*": "Django admin: staff only (is_staff), Django's own permission checks",
+    "account_*": "django-allauth sign-in pages: for everyone by design; tests/accounts/test_signin.py",
+    "mfa_*": "django-allauth two-factor pages: the user's own authenticator only; tests/accounts/test_signin.py",
+    "set_language": "Django i18n: sets the interface language, reads and writes no record",
+}
+
+
+@dataclass
+class World:
+    """The targets in commune A that the rows point at."""
+
+    tree: object
+    users: dict
+    official: Official
+    restructuring: object
+    job: object
+    role: Role
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    url: Callable[[World], str]
+    method: str = "get"
+    data: Callable[[World], dict] | None = None
+    # persona → expected status (or LOGIN); personas not named get the default
+    expect: dict[str, object] = field(default_factory=dict)
+    writes: bool = False  # an authorised persona's request changes the database
+    hidden: Callable[[World], list[str]] | None = None  # about A: never shown to personas without scope
+    check: Callable[[object, str, World], None] | None = None  # more assertions on the response
+    label: str = ""
+
+    def expected(self, persona: str):
+        ok = 302 if self.writes else 200
+        default = {"xa_officer": ok, "tinh_admin": ok, **DENIED_BY_DEFAULT}
+        return {**default, **self.expect}.get(persona)
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}{'[' + self.label + ']' if self.label else ''}:{self.method}"
+
+
+def _date(days: int = 0) -> str:
+    return (datetime.date.today() + datetime.timedelta(days=days)).strftime("%d/%m/%Y")
+
+
+def _unit_url(name):
+    return lambda w: reverse(name, args=[w.tree.pks["a"]])
+
+
+A_NAMES = lambda w: ["Hội LHPN phường Ninh Kiều", "Chi hội Khu vực 1"]  # noqa: E731
+LIST_OPEN = {"member": 200, "xa_officer_other": 200}  # lists answer everyone, with nothing out of scope
+
+
+def _home_check(response, persona, w):
+    if persona == "xa_officer":
+        assert response["Location"] == reverse("org:unit_detail", args=[w.tree.pks["a"]])
+    if persona == "xa_officer_other":
+        assert response["Location"] == reverse("org:unit_detail", args=[w.tree.pks["b"]])
+
+
+def _switch_check(response, persona, w):
+    if persona in ("xa_officer", "tinh_admin"):
+        assert response.wsgi_request.session[CURRENT_UNIT_SESSION_KEY] == w.tree.pks["a"]
+    elif persona != "anonymous":
+        assert CURRENT_UNIT_SESSION_KEY not in response.wsgi_request.session
+
+
+def _template_check(response, persona, w):
+    """The ready-to-fill workbook lists only the communes the persona manages."""
+    if response.status_code != 200:
+        return
+    codes = {str(row[0]) for row in read_table(response.content, "mau.xlsx").rows}
+    expected = {
+        "xa_officer": {"31135"},
+        "tinh_admin": {"92", "31135", "31120"},
+        "xa_officer_other": {"31120"},
+        "member": set(),
+        "chi_hoi_leader": set(),  # her branch has no administrative area
+    }[persona]
+    assert codes == expected
+
+
+def _population_file(w):
+    data = xlsx_bytes([["Mã xã", "Năm", "Số phụ nữ từ 18 tuổi"], ["31135", 2025, 43210]])
+    return {"file": SimpleUploadedFile("dan-so.xlsx", data)}
+
+
+SPECS: list[Spec] = [
+    # ---------------------------------------------------------------- core
+    Spec("core:home", lambda w: reverse("core:home"),
+         expect={"member": 200, "xa_officer": 302, "xa_officer_other": 302, "tinh_admin": 302,
+                 "chi_hoi_leader": 302},
+         check=_home_check),
+    Spec("core:audit_list", lambda w: reverse("core:audit_list"),
+         expect={"xa_officer_other": 200}, hidden=A_NAMES),
+    Spec("core:task_progress", lambda w: reverse("core:task_progress", args=[w.job.pk])),
+    # ---------------------------------------------------------------- org: tree and unit pages
+    Spec("org:tree", lambda w: reverse("org:tree"), expect={**LIST_OPEN, "chi_hoi_leader": 200},
+         hidden=lambda w: ["Hội LHPN phường Ninh Kiều"]),
+    Spec("org:tree", lambda w: reverse("org:tree") + "?q=khu+vuc", label="search",
+         expect={**LIST_OPEN, "chi_hoi_leader": 200}, hidden=lambda w: ["Chi hội Khu vực Hai"]),
+    Spec("org:switch_unit", lambda w: reverse("org:switch_unit"), method="post",
+         data=lambda w: {"unit": w.tree.pks["a"]},
+         expect={"xa_officer": 302, "tinh_admin": 302}, check=_switch_check),
+    Spec("org:unit_detail", _unit_url("org:unit_detail")),
+    Spec("org:unit_detail", lambda w: reverse("org:unit_detail", args=[w.tree.pks["a1"]]), label="branch",
+         expect={"chi_hoi_leader": 200}),
+    Spec("org:tree_children", _unit_url("org:tree_children")),
+    Spec("org:unit_lineage", _unit_url("org:unit_lineage")),
+    Spec("org:unit_officials", _unit_url("org:unit_officials")),
+    # ---------------------------------------------------------------- org: writes on a unit
+    Spec("org:unit_create", _unit_url("org:unit_create")),
+    Spec("org:unit_create", _unit_url("org:unit_create"), method="post", writes=True,
+         data=lambda w: {"name": "Chi hội Khu vực 9", "code": "A9", "kind": "branch", "area": "",
+                         "active_from": _date()}),
+    Spec("org:unit_edit", _unit_url("org:unit_edit")),
+    Spec("org:unit_edit", _unit_url("org:unit_edit"), method="post", writes=True,
+         data=lambda w: {"code": "A", "area": w.tree.a.area_id, "address": "12 Đại lộ Hòa Bình"}),
+    Spec("org:official_create", _unit_url("org:official_create")),
+    Spec("org:official_create", _unit_url("org:official_create"), method="post", writes=True,
+         data=lambda w: {"full_name": "Trần Thị Thu", "position": Position.objects.get(code="pho-chu-tich").pk,
+                         "term_start": 2025, "term_end": 2030, "started_on": _date(), "phone": "",
+                         "email": ""}),
+    Spec("org:official_end", lambda w: reverse("org:official_end", args=[w.official.pk])),
+    Spec("org:official_end", lambda w: reverse("org:official_end", args=[w.official.pk]), method="post",
+         writes=True, data=lambda w: {"ended_on": _date()}),
+    # ---------------------------------------------------------------- org: population
+    Spec("org:population_edit", _unit_url("org:population_edit")),
+    Spec("org:population_edit", _unit_url("org:population_edit"), method="post", writes=True,
+         data=lambda w: {"year": 2025, "women_18_plus": 15000}),
+    Spec("org:population_list", lambda w: reverse("org:population_list"),
+         expect={**LIST_OPEN, "chi_hoi_leader": 200},
+         hidden=lambda w: ["Hội LHPN phường Ninh Kiều", "43.210", "43,210"]),
+    # The import page is open to anyone who manages some unit: the rows of the file decide
+    # (rows outside her scope are refused by the task; tests/org/test_tasks.py).
+    Spec("org:population_import", lambda w: reverse("org:population_import"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
+    Spec("org:population_import", lambda w: reverse("org:population_import"), method="post",
+         data=_population_file,
+         expect={"xa_officer": 200, "tinh_admin": 200, "xa_officer_other": 200, "chi_hoi_leader": 200}),
+    Spec("org:population_template", lambda w: reverse("org:population_template"),
+         expect={**LIST_OPEN, "chi_hoi_leader": 200}, check=_template_check),
+    # ---------------------------------------------------------------- org: restructuring
+    Spec("org:restructuring_list", lambda w: reverse("org:restructuring_list"),
+         expect={**LIST_OPEN, "chi_hoi_leader": 200}, hidden=lambda w: ["Chi hội Khu vực Hai"]),
+    Spec("org:restructuring_start", lambda w: reverse("org:restructuring_start") + f"?parent={w.tree.pks['a']}"),
+    Spec("org:restructuring_wizard",
+         lambda w: reverse("org:restructuring_wizard", args=["rename"]) + f"?parent={w.tree.pks['a']}"),
+    Spec("org:restructuring_wizard",
+         lambda w: reverse("org:restructuring_wizard", args=["rename"]) + f"?parent={w.tree.pks['a']}",
+         method="post", writes=True, label="rename",
+         data=lambda w: {"unit": w.tree.pks["a1"], "new_name": "Chi hội Khu vực Một", "effective_on": _date(),
+                         "decision": "12/QĐ-HPN", "note": "", "confirm": "1"}),
+    Spec("org:restructuring_wizard",
+         lambda w: reverse("org:restructuring_wizard", args=["merge"]) + f"?parent={w.tree.pks['a']}",
+         method="post", label="merge-preview",
+         data=lambda w: {"target": w.tree.pks["a1"], "sources": [w.tree.pks["a2"]], "effective_on": _date(),
+                         "decision": "", "note": ""}),
+    Spec("org:restructuring_detail", lambda w: reverse("org:restructuring_detail", args=[w.restructuring.pk])),
+    Spec("org:restructuring_revert", lambda w: reverse("org:restructuring_revert", args=[w.restructuring.pk]),
+         method="post", writes=True, data=lambda w: {"note": "Nhầm"}),
+    # ---------------------------------------------------------------- accounts
+    Spec("accounts:user_list", lambda w: reverse("accounts:user_list"), expect={"xa_officer_other": 200},
+         hidden=lambda w: ["Phạm Thị Cúc", "chi_hoi_leader"]),
+    Spec("accounts:user_create", lambda w: reverse("accounts:user_create") + f"?unit={w.tree.pks['a']}"),
+    Spec("accounts:user_create", lambda w: reverse("accounts:user_create") + f"?unit={w.tree.pks['a']}",
+         method="post", writes=True,
+         data=lambda w: {"username": "hoa.pt", "full_name": "Phan Thị Hoa", "email": "hoa@hoiso.test",
+                         "phone": "", "password": "Chi-hoi-Khu-vuc-1-2025", "unit": w.tree.pks["a1"],
+                         "role": "branch_leader"}),
+    Spec("accounts:user_detail", lambda w: reverse("accounts:user_detail", args=[w.users["chi_hoi_leader"].pk])),
+    Spec("accounts:user_detail", lambda w: reverse("accounts:user_detail", args=[w.users["chi_hoi_leader"].pk]),
+         method="post", writes=True,
+         data=lambda w: {"form": "edit", "full_name": "Phạm Thị Cúc", "email": "cuc@hoiso.test", "phone": "0912"}),
+    Spec("accounts:user_set_active",
+         lambda w: reverse("accounts:user_set_active", args=[w.users["chi_hoi_leader"].pk]),
+         method="post", writes=True, data=lambda w: {"active": "0"}),
+    Spec("accounts:role_revoke", lambda w: reverse("accounts:role_revoke", args=[w.role.pk]),
+         method="post", writes=True, data=lambda w: {}),
+    Spec("accounts:security", lambda w: reverse("accounts:security"),
+         expect={"member": 200, "xa_officer_other": 200, "chi_hoi_leader": 200}),
+    # Third-party pages HộiSố switches off (no public sign-up, no self-service reset).
+    Spec("account_disabled", lambda w: "/accounts/signup/",
+         expect={"anonymous": 404, "xa_officer": 404, "tinh_admin": 404}),
+    Spec("account_disabled", lambda w: "/accounts/password/reset/", label="reset", method="post",
+         data=lambda w: {"email": "xa_officer@hoiso.test"},
+         expect={"anonymous": 404, "xa_officer": 404, "tinh_admin": 404}),
+]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------- the world
+
+
+@pytest.fixture
+def world(tree, personas, positions) -> World:
+    xa_officer = personas["xa_officer"]
+    official = official_appoint(actor=None, unit=tree.a, full_name="Nguyễn Thị Lan", position=positions["chu-tich"],
+                                term_start=2025, term_end=2030, started_on=datetime.date(2025, 1, 1),
+                                check_scope=False)  # fmt: skip
+    population_set(actor=xa_officer, unit=tree.a, year=2025, women_18_plus=43210)
+    restructuring = unit_rename(actor=xa_officer, unit=tree.a2, new_name="Chi hội Khu vực Hai",
+                                effective_on=datetime.date.today())  # fmt: skip
+    job = progress.start(kind="population_import", title="Nhập dân số", owner=xa_officer, unit_path=tree.a.path)
+    role = Role.objects.get(user=personas["chi_hoi_leader"])
+    return World(tree, personas, official, restructuring, job, role)
+
+
+# ---------------------------------------------------------------------------------- the matrix
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
+def test_matrix(spec: Spec, persona: str, world: World, client):
+    user = world.users[persona]
+    if user.is_authenticated:
+        client.force_login(user)
+    url = spec.url(world)
+    before = db_snapshot()
+    send = getattr(client, spec.method)
+    response = send(url, spec.data(world)) if spec.data else send(url)
+    after = db_snapshot()
+    expected = spec.expected(persona)
+
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{persona} got {response.status_code}"
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected, f"{persona} got {response.status_code}"
+        if expected == 302 and persona != "anonymous":
+            assert not response["Location"].startswith(reverse("account_login"))
+
+    denied = expected in (LOGIN, 404)
+    if denied or not spec.writes:
+        changed = [k for k in after if after[k] != before[k]]
+        assert not changed, f"{persona}: {spec.id} changed {changed}"
+    if spec.writes and not denied:
+        assert after != before, f"{persona}: the payload of {spec.id} wrote nothing (is it valid?)"
+
+    if spec.hidden and response.status_code == 200 and persona in ("member", "xa_officer_other", "chi_hoi_leader"):
+        content = response.content.decode()
+        for text in spec.hidden(world):
+            if persona == "chi_hoi_leader" and text == "Chi hội Khu vực 1":
+                continue  # her own branch
+            assert text not in content, f"{persona} sees “{text}” on {spec.id}"
+    if spec.check:
+        spec.check(response, persona, world)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.hidden], ids=lambda s: s.id)
+def test_lists_show_the_unit_to_its_own_official(spec: Spec, world: World, client):
+    """The counterpart of `hidden`: what the sibling may not see, the unit's official does see
+    (so the hidden-text check cannot pass on an empty page)."""
+    client.force_login(world.users["xa_officer"])
+    content = client.get(spec.url(world)).content.decode()
+    assert any(text in content for text in spec.hidden(world)), spec.id
+
+
+# ---------------------------------------------------------------------------------- coverage
+
+
+def _walk(patterns, namespace=None, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            inner = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = entry.name or f"<unnamed {route}>"
+            full = f"{namespace}:{name}" if namespace else name
+            callback = entry.callback
+            module = getattr(callback, "__module__", "") or getattr(getattr(callback, "view_class", None),
+                                                                     "__module__", "")  # fmt: skip
+            yield full, route, module
+
+
+def all_url_patterns() -> list[tuple[str, str, str]]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def exclusion_reason(name: str, module: str) -> str | None:
+    if module.startswith("hoiso."):
+        return None  # our own views are always covered by the matrix
+    for pattern, reason in EXCLUDED.items():
+        if fnmatch.fnmatchcase(name, pattern):
+            return reason
+    return None
+
+
+def test_every_url_is_covered():
+    covered = {spec.name for spec in SPECS}
+    missing = [
+        f"{name} ({route}, {module})"
+        for name, route, module in all_url_patterns()
+        if name not in covered and not exclusion_reason(name, module)
+    ]
+    assert not missing, "views neither in the matrix nor excluded with a reason:\n" + "\n".join(missing)
+
+
+def test_matrix_has_no_stale_rows():
+    names = {name for name, _route, _module in all_url_patterns()}
+    assert {spec.name for spec in SPECS} <= names
+
+
+def test_the_walk_finds_project_and_third_party_views():
+    names = {name for name, _route, _module in all_url_patterns()}
+    assert {"org:unit_detail", "accounts:role_revoke", "core:task_progress", "account_login", "admin:index"} <= names
+
+
+def test_exclusions_never_hide_a_project_view():
+    assert exclusion_reason("account_disabled", "hoiso.core.views") is None
+    assert exclusion_reason("account_login", "allauth.account.views")
