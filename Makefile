@@ -18,7 +18,8 @@ help:
 	@echo "make run    — set up, build the demo province, serve http://$(HOST):$(PORT) with one task worker"
 	@echo "make test   — set up (virtualenv, throw-away PostgreSQL, Chromium) and run the whole suite"
 	@echo "make bench  — benchmarks in bench/, printing their figures"
-	@echo "make lint | format | messages | demo | totp u=USERNAME"
+	@echo "make demo   — start again from a fresh demo database (deletes db.sqlite3)"
+	@echo "make lint | format | messages | totp u=USERNAME"
 
 $(STAMP_PY): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -56,11 +57,10 @@ run: setup-db
 	  $(RUN_ENV) $(MANAGE) db_worker --queue-name '*' & WORKER=$$!; \
 	  $(RUN_ENV) $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
+# Start again from a fresh embedded demo database (deletes db.sqlite3; never touches DATABASE_URL).
 demo: deps
-	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
-	$(RUN_ENV) $(MANAGE) createcachetable
-	$(RUN_ENV) $(MANAGE) load_areas
-	$(RUN_ENV) $(MANAGE) demo --reset
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	$(MAKE) setup-db
 
 totp: $(STAMP_PY)
 	@$(RUN_ENV) $(MANAGE) demo_totp $(u)

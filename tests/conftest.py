@@ -47,7 +47,9 @@ def positions(db):
 
     seed = importlib.import_module("hoiso.org.migrations.0002_positions")
     for code, name, order, kinds in seed.POSITIONS:
-        Position.objects.get_or_create(code=code, defaults={"name": name, "order": order, "unit_kinds": kinds})
+        Position.objects.get_or_create(
+            code=code, defaults={"name": name, "order": order, "unit_kinds": kinds}
+        )
     return {p.code: p for p in Position.objects.all()}
 
 
@@ -73,7 +75,9 @@ def xa_officer(tree):
 
 @pytest.fixture
 def xa_officer_other(tree):
-    return make_user("xa_officer_other", full_name="Lê Thị Mai", role="commune_officer", unit=tree.b)
+    return make_user(
+        "xa_officer_other", full_name="Lê Thị Mai", role="commune_officer", unit=tree.b
+    )
 
 
 @pytest.fixture
@@ -97,7 +101,9 @@ def superuser(db):
 
     from hoiso.accounts.models import User
 
-    user = User.objects.create_superuser(username="root", password=PASSWORD, email="root@hoiso.test")
+    user = User.objects.create_superuser(
+        username="root", password=PASSWORD, email="root@hoiso.test"
+    )
     TOTP.activate(user, TOTP_SECRET)
     return user
 

@@ -125,7 +125,11 @@ def unit_rows() -> list[tuple]:
     means the tree did not change."""
     from hoiso.org.models import Unit
 
-    return list(Unit.objects.order_by("pk").values_list("pk", "path", "depth", "parent_id", "active_to", "name"))
+    return list(
+        Unit.objects.order_by("pk").values_list(
+            "pk", "path", "depth", "parent_id", "active_to", "name"
+        )
+    )
 
 
 def db_snapshot() -> dict[str, list]:
@@ -138,7 +142,9 @@ def db_snapshot() -> dict[str, list]:
         return list(model._default_manager.order_by("pk").values_list("pk", *fields))
 
     return {
-        "units": rows(Unit, "path", "depth", "parent_id", "active_to", "name", "code", "address", "area_id"),
+        "units": rows(
+            Unit, "path", "depth", "parent_id", "active_to", "name", "code", "address", "area_id"
+        ),
         "roles": rows(Role, "user_id", "unit_id", "unit_path", "role", "is_active"),
         "officials": rows(Official, "unit_id", "unit_path", "full_name", "ended_on", "position_id"),
         "population": rows(Population, "unit_id", "unit_path", "area_id", "year", "women_18_plus"),
@@ -217,5 +223,7 @@ def assert_tree_consistent() -> None:
             node = units.get(node.parent_id)
     for model, field_name in path_holders():
         if issubclass(model, UnitOwnedModel):
-            for pk, unit_id, stored in model._default_manager.values_list("pk", "unit_id", field_name):
+            for pk, unit_id, stored in model._default_manager.values_list(
+                "pk", "unit_id", field_name
+            ):
                 assert stored == units[unit_id].path, (model.__name__, pk)

@@ -42,7 +42,12 @@ from tests.helpers import db_snapshot, xlsx_bytes
 
 LOGIN = "login"  # expected outcome: a redirect to the sign-in page
 PERSONAS = ["anonymous", "member", "xa_officer", "xa_officer_other", "tinh_admin", "chi_hoi_leader"]
-DENIED_BY_DEFAULT = {"anonymous": LOGIN, "member": 404, "xa_officer_other": 404, "chi_hoi_leader": 404}
+DENIED_BY_DEFAULT = {
+    "anonymous": LOGIN,
+    "member": 404,
+    "xa_officer_other": 404,
+    "chi_hoi_leader": 404,
+}
 
 # Views of other projects, and why the matrix does not cover them. A view of HộiSố itself
 # (its callback lives in `hoiso.`) is never excluded, whatever its name.
@@ -75,7 +80,9 @@ class Spec:
     # persona → expected status (or LOGIN); personas not named get the default
     expect: dict[str, object] = field(default_factory=dict)
     writes: bool = False  # an authorised persona's request changes the database
-    hidden: Callable[[World], list[str]] | None = None  # about A: never shown to personas without scope
+    hidden: Callable[[World], list[str]] | None = (
+        None  # about A: never shown to personas without scope
+    )
     check: Callable[[object, str, World], None] | None = None  # more assertions on the response
     label: str = ""
 
@@ -98,7 +105,10 @@ def _unit_url(name):
 
 
 A_NAMES = lambda w: ["Hội LHPN phường Ninh Kiều", "Chi hội Khu vực 1"]  # noqa: E731
-LIST_OPEN = {"member": 200, "xa_officer_other": 200}  # lists answer everyone, with nothing out of scope
+LIST_OPEN = {
+    "member": 200,
+    "xa_officer_other": 200,
+}  # lists answer everyone, with nothing out of scope
 
 
 def _home_check(response, persona, w):
@@ -250,7 +260,9 @@ def world(tree, personas, positions) -> World:
     population_set(actor=xa_officer, unit=tree.a, year=2025, women_18_plus=43210)
     restructuring = unit_rename(actor=xa_officer, unit=tree.a2, new_name="Chi hội Khu vực Hai",
                                 effective_on=datetime.date.today())  # fmt: skip
-    job = progress.start(kind="population_import", title="Nhập dân số", owner=xa_officer, unit_path=tree.a.path)
+    job = progress.start(
+        kind="population_import", title="Nhập dân số", owner=xa_officer, unit_path=tree.a.path
+    )
     role = Role.objects.get(user=personas["chi_hoi_leader"])
     return World(tree, personas, official, restructuring, job, role)
 
@@ -259,6 +271,7 @@ def world(tree, personas, positions) -> World:
 
 
 @pytest.mark.django_db
+@pytest.mark.portable
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
 def test_matrix(spec: Spec, persona: str, world: World, client):
@@ -287,7 +300,11 @@ def test_matrix(spec: Spec, persona: str, world: World, client):
     if spec.writes and not denied:
         assert after != before, f"{persona}: the payload of {spec.id} wrote nothing (is it valid?)"
 
-    if spec.hidden and response.status_code == 200 and persona in ("member", "xa_officer_other", "chi_hoi_leader"):
+    if (
+        spec.hidden
+        and response.status_code == 200
+        and persona in ("member", "xa_officer_other", "chi_hoi_leader")
+    ):
         content = response.content.decode()
         for text in spec.hidden(world):
             if persona == "chi_hoi_leader" and text == "Chi hội Khu vực 1":
@@ -346,7 +363,9 @@ def test_every_url_is_covered():
         for name, route, module in all_url_patterns()
         if name not in covered and not exclusion_reason(name, module)
     ]
-    assert not missing, "views neither in the matrix nor excluded with a reason:\n" + "\n".join(missing)
+    assert not missing, "views neither in the matrix nor excluded with a reason:\n" + "\n".join(
+        missing
+    )
 
 
 def test_matrix_has_no_stale_rows():
@@ -356,7 +375,13 @@ def test_matrix_has_no_stale_rows():
 
 def test_the_walk_finds_project_and_third_party_views():
     names = {name for name, _route, _module in all_url_patterns()}
-    assert {"org:unit_detail", "accounts:role_revoke", "core:task_progress", "account_login", "admin:index"} <= names
+    assert {
+        "org:unit_detail",
+        "accounts:role_revoke",
+        "core:task_progress",
+        "account_login",
+        "admin:index",
+    } <= names
 
 
 def test_exclusions_never_hide_a_project_view():

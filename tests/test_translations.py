@@ -15,7 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None or shutil.which("xgettext") is None, reason="gettext missing")
+@pytest.mark.skipif(
+    shutil.which("msgfmt") is None or shutil.which("xgettext") is None, reason="gettext missing"
+)
 def test_catalogue_is_complete(tmp_path):
     for folder in ("src", "locale", "locale_thirdparty"):
         if (ROOT / folder).is_dir():
@@ -26,7 +28,9 @@ def test_catalogue_is_complete(tmp_path):
     env["DATABASE_URL"] = ""  # makemessages needs no database
     command = [sys.executable, "manage.py", "makemessages", "-l", "vi", "--no-obsolete", "--ignore=.venv",
                "--ignore=node_modules", "--ignore=tests", "--ignore=bench"]  # fmt: skip
-    made = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    made = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert made.returncode == 0, made.stderr
     catalogue = tmp_path / "locale" / "vi" / "LC_MESSAGES" / "django.po"
     stats = subprocess.run(["msgfmt", "--check-format", "--statistics", "-o", os.devnull, str(catalogue)],

@@ -3,7 +3,13 @@
 import pytest
 
 from hoiso.accounts.models import Role
-from hoiso.accounts.roles import ROLE_ACTIONS, RoleKind, grantable_roles, roles_granting, sees_personal_data
+from hoiso.accounts.roles import (
+    ROLE_ACTIONS,
+    RoleKind,
+    grantable_roles,
+    roles_granting,
+    sees_personal_data,
+)
 from hoiso.core.permissions import Action
 from tests.helpers import fresh, make_user
 
@@ -21,8 +27,16 @@ class TestRoleActions:
     @pytest.mark.parametrize(
         ("role", "may", "may_not"),
         [
-            ("commune_officer", {A.RESTRUCTURE, A.MANAGE_USERS, A.MANAGE_UNITS, A.VIEW_AUDIT}, set()),
-            ("branch_leader", {A.MANAGE_UNITS, A.VIEW_PERSONAL}, {A.RESTRUCTURE, A.MANAGE_USERS, A.VIEW_AUDIT}),
+            (
+                "commune_officer",
+                {A.RESTRUCTURE, A.MANAGE_USERS, A.MANAGE_UNITS, A.VIEW_AUDIT},
+                set(),
+            ),
+            (
+                "branch_leader",
+                {A.MANAGE_UNITS, A.VIEW_PERSONAL},
+                {A.RESTRUCTURE, A.MANAGE_USERS, A.VIEW_AUDIT},
+            ),
             ("group_leader", {A.VIEW_PERSONAL}, {A.MANAGE_UNITS, A.RESTRUCTURE}),
             ("viewer", {A.VIEW}, {A.VIEW_PERSONAL, A.MANAGE_UNITS}),
             ("judge", {A.VIEW}, {A.VIEW_PERSONAL}),
@@ -48,16 +62,17 @@ class TestGrantableRoles:
             for role in grantable_roles({granter}):
                 assert ROLE_ACTIONS[role] <= ROLE_ACTIONS[granter], (granter, role)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="roles.grantable_roles compares actions only, and a commune officer holds every action a "
-        "province administrator holds today; accounts.services refuses the grant (see _may_grant), the "
-        "form's choices in roles.py still offer it. Remove this mark when roles.py is fixed.",
-    )
     def test_commune_officer(self):
         roles = set(grantable_roles({"commune_officer"}))
         assert "province_admin" not in roles
-        assert {"commune_officer", "branch_leader", "group_leader", "viewer", "judge", "credit_officer"} == roles
+        assert {
+            "commune_officer",
+            "branch_leader",
+            "group_leader",
+            "viewer",
+            "judge",
+            "credit_officer",
+        } == roles
 
     def test_branch_leader(self):
         assert set(grantable_roles({"branch_leader"})) == {"branch_leader", "group_leader", "viewer", "judge",

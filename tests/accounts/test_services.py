@@ -56,7 +56,10 @@ class TestUserCreate:
             create(xa_officer, tree.a, role="province_admin")
 
     def test_province_admin_may(self, tree, tinh_admin):
-        assert Role.objects.get(user=create(tinh_admin, tree.a, role="province_admin")).role == "province_admin"
+        assert (
+            Role.objects.get(user=create(tinh_admin, tree.a, role="province_admin")).role
+            == "province_admin"
+        )
 
     def test_branch_leader_manages_no_users(self, tree, chi_hoi_leader):
         with nothing_changes(), pytest.raises(AccountError):
@@ -105,8 +108,13 @@ class TestRoles:
 
     def test_same_role_or_strictly_less(self, tree, xa_officer, member):
         """She hands out her own role (below her) and lesser ones, not another role with equal rights."""
-        assert role_grant(actor=xa_officer, target=member, unit=tree.a1, role="commune_officer").role == "commune_officer"
-        assert role_grant(actor=xa_officer, target=member, unit=tree.a1, role="judge").role == "judge"
+        assert (
+            role_grant(actor=xa_officer, target=member, unit=tree.a1, role="commune_officer").role
+            == "commune_officer"
+        )
+        assert (
+            role_grant(actor=xa_officer, target=member, unit=tree.a1, role="judge").role == "judge"
+        )
         with nothing_changes(), pytest.raises(AccountError, match="more rights"):
             role_grant(actor=xa_officer, target=member, unit=tree.a1, role="province_admin")
 
@@ -147,7 +155,9 @@ class TestLockAndEdit:
         with nothing_changes(), pytest.raises(AccountError, match="outside your scope"):
             user_set_active(actor=xa_officer, target=fresh(chi_hoi_leader), active=False)
 
-    def test_cannot_lock_herself_a_superuser_or_a_user_without_role(self, tree, xa_officer, member, superuser):
+    def test_cannot_lock_herself_a_superuser_or_a_user_without_role(
+        self, tree, xa_officer, member, superuser
+    ):
         with nothing_changes(), pytest.raises(AccountError, match="your own account"):
             user_set_active(actor=xa_officer, target=xa_officer, active=False)
         with nothing_changes(), pytest.raises(AccountError):
@@ -170,18 +180,31 @@ class TestLockAndEdit:
         with nothing_changes(), pytest.raises(AccountError):
             user_update(actor=xa_officer_other, target=target, full_name="x", email="", phone="")
         with nothing_changes(), pytest.raises(AccountError, match="already used"):
-            user_update(actor=xa_officer, target=target, full_name="x", email="xa_officer@hoiso.test", phone="")
+            user_update(
+                actor=xa_officer,
+                target=target,
+                full_name="x",
+                email="xa_officer@hoiso.test",
+                phone="",
+            )
         with nothing_changes(), pytest.raises(AccountError):
             user_set_password(actor=xa_officer, target=target, password="123")
 
 
 @pytest.mark.portable
 class TestSelectors:
-    def test_users_visible(self, tree, xa_officer, tinh_admin, xa_officer_other, chi_hoi_leader, member, superuser):
+    def test_users_visible(
+        self, tree, xa_officer, tinh_admin, xa_officer_other, chi_hoi_leader, member, superuser
+    ):
         usernames = lambda actor, q="": set(  # noqa: E731
             selectors.users_visible(user=actor, query=q).values_list("username", flat=True))  # fmt: skip
         assert usernames(xa_officer) == {"xa_officer", "chi_hoi_leader"}
-        assert usernames(tinh_admin) == {"tinh_admin", "xa_officer", "xa_officer_other", "chi_hoi_leader"}
+        assert usernames(tinh_admin) == {
+            "tinh_admin",
+            "xa_officer",
+            "xa_officer_other",
+            "chi_hoi_leader",
+        }
         assert usernames(chi_hoi_leader) == set()  # a branch leader manages no users
         assert usernames(member) == set()
         assert "member" in usernames(superuser)

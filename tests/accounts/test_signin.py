@@ -107,26 +107,26 @@ class TestLockout:
         response = post_login(client, "xa_officer_other", PASSWORD)
         assert response.status_code == 302 and response["Location"] == TWO_FACTOR
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="AXES_USERNAME_FORM_FIELD='login' but allauth passes credentials as 'username'/'email', so "
-        "axes records username=None and pools the failures of every account behind one address. "
-        "Fix in config/settings.py (an AXES_USERNAME_CALLABLE reading request.POST['login']); then remove "
-        "this mark.",
-    )
     def test_failures_are_counted_per_account(self, client, xa_officer, xa_officer_other, settings):
         """Officials sharing the commune office's connection do not lock each other out."""
         self.fail(client, "xa_officer", settings.AXES_FAILURE_LIMIT - 2)
         responses = self.fail(client, "xa_officer_other", 2)
         assert [r.status_code for r in responses] == [200, 200]
-        assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"xa_officer", "xa_officer_other"}
+        assert set(AccessAttempt.objects.values_list("username", flat=True)) == {
+            "xa_officer",
+            "xa_officer_other",
+        }
 
 
 class TestTwoFactorRequired:
     def test_commune_officer_without_authenticator_is_sent_to_security(self, client, tree):
         officer = make_user("new_officer", role="commune_officer", unit=tree.a, totp=False)
         client.force_login(officer)
-        for url in (reverse("org:tree"), reverse("org:unit_detail", args=[tree.a.pk]), reverse("core:audit_list")):
+        for url in (
+            reverse("org:tree"),
+            reverse("org:unit_detail", args=[tree.a.pk]),
+            reverse("core:audit_list"),
+        ):
             response = client.get(url)
             assert response.status_code == 302, url
             assert response["Location"] == reverse("accounts:security")

@@ -102,6 +102,7 @@ class TestThroughARequest:
         assert client_ip.get() is None
 
 
+@pytest.mark.portable
 def test_audit_entries_are_scoped(tree, xa_officer, xa_officer_other, tinh_admin):
     audit.record(actor=None, action="x.a", obj=tree.a1)
     audit.record(actor=None, action="x.b", obj=tree.b1)

@@ -80,7 +80,11 @@ class TestVisibleTo:
         assert not Unit.objects.visible_to(fresh(xa_officer)).exists()
 
     def test_action_limits_scope(self, chi_hoi_leader):
-        assert names(Unit.objects.visible_to(chi_hoi_leader, Action.MANAGE_UNITS)) == {"A1", "A1A", "A1B"}
+        assert names(Unit.objects.visible_to(chi_hoi_leader, Action.MANAGE_UNITS)) == {
+            "A1",
+            "A1A",
+            "A1B",
+        }
         assert not Unit.objects.visible_to(chi_hoi_leader, Action.RESTRUCTURE).exists()
         assert not Unit.objects.visible_to(chi_hoi_leader, Action.MANAGE_USERS).exists()
 
@@ -99,7 +103,9 @@ class TestVisibleTo:
         assert names(Unit.objects.visible_to(user)) == SUBTREE_A | {"B1", "B1A"}
         assert Unit.objects.visible_to(user).count() == len(SUBTREE_A) + 2
 
-    def test_records_scoped_by_their_stored_path(self, tree, xa_officer, xa_officer_other, positions):
+    def test_records_scoped_by_their_stored_path(
+        self, tree, xa_officer, xa_officer_other, positions
+    ):
         official = official_appoint(actor=None, unit=tree.a1, full_name="Phạm Thị Cúc",
                                     position=positions["chi-hoi-truong"], term_start=2025,
                                     term_end=2030, started_on=today(), check_scope=False)  # fmt: skip
@@ -167,7 +173,9 @@ class TestGetObjectForUser:
             get_object_for_user(Unit, xa_officer, pk=tree.a.pk)
 
     def test_population_record(self, tree, xa_officer, xa_officer_other, areas):
-        record = Population.objects.create(unit=tree.a, area=areas["31135"], year=2025, women_18_plus=10)
+        record = Population.objects.create(
+            unit=tree.a, area=areas["31135"], year=2025, women_18_plus=10
+        )
         assert record.unit_path == tree.a.path
         assert get_object_for_user(Population, xa_officer, pk=record.pk) == record
         with pytest.raises(Http404):
@@ -175,8 +183,12 @@ class TestGetObjectForUser:
 
 
 class TestTaskProgressScope:
-    def test_owner_and_unit_officials_see_it(self, tree, xa_officer, xa_officer_other, tinh_admin, member):
-        job = progress.start(kind="test", title="Nhập dân số", owner=xa_officer, unit_path=tree.a.path)
+    def test_owner_and_unit_officials_see_it(
+        self, tree, xa_officer, xa_officer_other, tinh_admin, member
+    ):
+        job = progress.start(
+            kind="test", title="Nhập dân số", owner=xa_officer, unit_path=tree.a.path
+        )
         assert list(TaskProgress.objects.visible_to(xa_officer)) == [job]
         assert list(TaskProgress.objects.visible_to(tinh_admin)) == [job]
         assert not TaskProgress.objects.visible_to(xa_officer_other).exists()

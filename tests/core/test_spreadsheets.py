@@ -16,7 +16,9 @@ HEADERS = ["Mã xã", "Tên xã", "Năm", "Số phụ nữ từ 18 tuổi"]
 
 class TestWorkbooks:
     def test_plain_workbook(self):
-        table = read_table(xlsx_bytes([HEADERS, ["31135", "Phường Ninh Kiều", 2025, 12345]]), "dan-so.xlsx")
+        table = read_table(
+            xlsx_bytes([HEADERS, ["31135", "Phường Ninh Kiều", 2025, 12345]]), "dan-so.xlsx"
+        )
         assert table.headers == HEADERS
         assert len(table.rows) == 1
         code, name, year, count = table.rows[0]
@@ -36,7 +38,7 @@ class TestWorkbooks:
         """A sheet that starts on row 3: messages must still name the rows the official sees."""
         rows = [[], [], HEADERS, ["31135", "Phường Ninh Kiều", 2025, 100]]
         table = read_table(xlsx_bytes(rows), "dan-so.xlsx")
-        assert table.headers[-len(HEADERS):] == HEADERS
+        assert table.headers[-len(HEADERS) :] == HEADERS
         assert table.first_row_number == 4
         assert table.row_number(0) == 4
 
@@ -169,10 +171,18 @@ class TestMatchColumns:
     }
 
     def test_any_order_any_accents_any_case(self):
-        assert match_columns(["SỐ PHỤ NỮ", "Năm", "Mã xã"], self.SPEC) == {"code": 2, "year": 1, "count": 0}
+        assert match_columns(["SỐ PHỤ NỮ", "Năm", "Mã xã"], self.SPEC) == {
+            "code": 2,
+            "year": 1,
+            "count": 0,
+        }
 
     def test_underscore_as_space(self):
-        assert match_columns(["ma_xa", "nam", "so_phu_nu"], self.SPEC) == {"code": 0, "year": 1, "count": 2}
+        assert match_columns(["ma_xa", "nam", "so_phu_nu"], self.SPEC) == {
+            "code": 0,
+            "year": 1,
+            "count": 2,
+        }
 
     def test_missing_required_columns_are_named(self, english):
         with pytest.raises(SpreadsheetError) as caught:
@@ -207,6 +217,24 @@ class TestParseInt:
     def test_whole_numbers_as_people_write_them(self, value, expected):
         assert parse_int(value) == expected
 
-    @pytest.mark.parametrize("value", [None, "", "abc", "12a", "-5", 12.5, "1e3", True, False, "١٢", "12,5", "1.23", "1.234,567", "12.34.5"])
+    @pytest.mark.parametrize(
+        "value",
+        [
+            None,
+            "",
+            "abc",
+            "12a",
+            "-5",
+            12.5,
+            "1e3",
+            True,
+            False,
+            "١٢",
+            "12,5",
+            "1.23",
+            "1.234,567",
+            "12.34.5",
+        ],
+    )
     def test_not_a_whole_number(self, value):
         assert parse_int(value) is None

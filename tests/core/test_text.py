@@ -53,7 +53,9 @@ class TestNormalize:
 
 class TestCollationKey:
     def test_letters_of_the_alphabet(self):
-        assert in_order(["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "i", "o", "ô", "ơ", "u", "ư", "y"])
+        assert in_order(
+            ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "i", "o", "ô", "ơ", "u", "ư", "y"]
+        )
 
     def test_breve_and_circumflex_words(self):
         assert in_order(["an", "ăn", "ân", "ban"])

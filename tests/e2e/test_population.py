@@ -135,12 +135,9 @@ def test_population_import(e2e_page, e2e_org, e2e_make_user, e2e_sign_in, e2e_wo
     assert {p.women_18_plus for p in Population.objects.all()} == {12345, 6789}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: years are rendered with the thousands separator (2.025), so the year "
-    "filter sends year=2.025 and is ignored; remove this marker once fixed",
-)
 def test_population_year_filter(e2e_page, e2e_org, e2e_make_user, e2e_sign_in):
+    """Years are written without a thousands separator (not 2.025), so the filter works."""
+    from hoiso.org.models import Population
     from hoiso.org.services import population_set
 
     ep, page = e2e_page, e2e_page.page
@@ -150,8 +147,11 @@ def test_population_year_filter(e2e_page, e2e_org, e2e_make_user, e2e_sign_in):
     e2e_sign_in(ep, admin)
 
     ep.goto("/to-chuc/dan-so/")
-    page.select_option("select[name=year]", label="2025", timeout=2_000)
+    page.select_option("select[name=year]", label="2025")
     page.locator("main form button").click()
     page.wait_for_url(re.compile(r"year=2025$"))
     assert page.locator("main table tbody td:nth-child(3)").all_inner_texts() == ["2025"]
+    assert "200" in page.locator("main table tbody").inner_text()
     ep.assert_page_ok()
+    assert Population.objects.count() == 2  # filtered on the page, both in the database
+    assert set(Population.objects.values_list("year", flat=True)) == {2024, 2025}

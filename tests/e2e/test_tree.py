@@ -47,11 +47,12 @@ def test_walk_the_tree(e2e_page, e2e_org, e2e_make_user, e2e_sign_in):
     assert toggle.get_attribute("aria-expanded") == "true"
     ep.shoot("tree-expanded")
 
-    # Collapse it again: hidden without asking the server again; and open again.
+    # Collapse it again (the click toggles `hidden`), and open it again. Whether the
+    # server is asked again is test_tree_collapse_stays_local's business.
     toggle.click()
     page.wait_for_function(f"document.getElementById('children-{nk}').hidden === true")
     assert not page.locator(f"#children-{nk}").is_visible()
-    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not page.get_by_role("link", name="Chi hội Khu vực 1").is_visible()
     toggle.click()
     page.wait_for_function(f"document.getElementById('children-{nk}').hidden === false")
     assert page.locator(f"#children-{nk} > li").count() == 2
@@ -96,3 +97,33 @@ def test_walk_the_tree(e2e_page, e2e_org, e2e_make_user, e2e_sign_in):
         == 1
     )
     ep.assert_page_ok()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="src bug (core/static/core/hoiso.js): after a branch is loaded, each click on its "
+    "toggle still sends htmx's GET …/con/ (preventDefault does not stop htmx's own listener), "
+    "and the swap that follows sets aria-expanded=true and the minus icon on a collapsed branch. "
+    "Remove this marker once fixed.",
+)
+def test_tree_collapse_stays_local(e2e_page, e2e_org, e2e_make_user, e2e_sign_in):
+    ep, page = e2e_page, e2e_page.page
+    admin = e2e_make_user("province_admin", e2e_org.p)
+    e2e_sign_in(ep, admin)
+    p, nk = e2e_org.pks["p"], e2e_org.pks["nk"]
+    ep.goto("/to-chuc/")
+    page.locator(f'[data-tree-toggle="children-{p}"]').click()
+    page.locator(f"#children-{p} > li").first.wait_for()
+    toggle = page.locator(f'[data-tree-toggle="children-{nk}"]')
+    toggle.click()
+    page.locator(f"#children-{nk} > li").first.wait_for()
+    page.wait_for_load_state("networkidle")
+
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if "/con/" in r.url else None)
+    toggle.click()  # collapse
+    page.wait_for_timeout(600)
+    assert page.evaluate(f"document.getElementById('children-{nk}').hidden") is True
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert "bi-plus-square" in toggle.locator(".bi").get_attribute("class")
+    assert requests == []

@@ -74,8 +74,12 @@ class TestPopulationImport:
 
     def test_reimport_updates_instead_of_duplicating(self, tree, tinh_admin, xa_officer):
         population_set(actor=xa_officer, unit=tree.a, year=2025, women_18_plus=100)
-        population_import(actor=tinh_admin, table=table([["31135", "", 2025, 200], ["31120", "", 2025, 300]]))
-        result = population_import(actor=tinh_admin, table=table([["31135", "", 2025, 250], ["31120", "", 2025, 300]]))
+        population_import(
+            actor=tinh_admin, table=table([["31135", "", 2025, 200], ["31120", "", 2025, 300]])
+        )
+        result = population_import(
+            actor=tinh_admin, table=table([["31135", "", 2025, 250], ["31120", "", 2025, 300]])
+        )
         assert (result.created, result.updated) == (0, 2)
         assert Population.objects.count() == 2
         assert figures() == {"31135": 250, "31120": 300}
@@ -97,7 +101,11 @@ class TestPopulationImport:
         assert row7.startswith("Row 7:") and "code or name is missing" in row7
 
     def test_rows_outside_scope_are_rejected(self, tree, xa_officer):
-        rows = [["31135", "", 2025, 100], ["31120", "", 2025, 100], [None, "Phường Sài Gòn", 2025, 1]]
+        rows = [
+            ["31135", "", 2025, 100],
+            ["31120", "", 2025, 100],
+            [None, "Phường Sài Gòn", 2025, 1],
+        ]
         with nothing_changes():
             result = population_import(actor=xa_officer, table=table(rows))
         assert [e.split(":")[0] for e in result.errors] == ["Row 4", "Row 5"]
@@ -116,9 +124,13 @@ class TestPopulationImport:
             unit_create(actor=tinh_admin, parent=tree.p, name=f"Hội LHPN xã Bình Minh {code}",
                         kind="commune", code=f"BM{code}", area=area)  # fmt: skip
         with nothing_changes():
-            result = population_import(actor=tinh_admin, table=table([[None, "Xã Bình Minh", 2025, 5]]))
+            result = population_import(
+                actor=tinh_admin, table=table([[None, "Xã Bình Minh", 2025, 5]])
+            )
         assert "give the code" in result.errors[0]
-        result = population_import(actor=tinh_admin, table=table([["31992", "Xã Bình Minh", 2025, 5]]))
+        result = population_import(
+            actor=tinh_admin, table=table([["31992", "Xã Bình Minh", 2025, 5]])
+        )
         assert result.created == 1 and Population.objects.get().unit.code == "BM31992"
 
     def test_retired_unit_area_is_not_importable(self, tree, tinh_admin):
@@ -140,7 +152,14 @@ class TestPopulationImport:
         assert len(result.errors) == 1 and "whole number" in result.errors[0]
 
     def test_row_numbers_after_blank_rows(self, tree, tinh_admin):
-        sheet = [[], HEADER, ["31135", "", 2025, 1], [], [None, None, None, None], ["31120", "", 1990, 1]]
+        sheet = [
+            [],
+            HEADER,
+            ["31135", "", 2025, 1],
+            [],
+            [None, None, None, None],
+            ["31120", "", 1990, 1],
+        ]
         result = population_import(actor=tinh_admin, table=read_table(xlsx_bytes(sheet), "x.xlsx"))
         assert len(result.errors) == 1 and result.errors[0].startswith("Row 6:")
 
@@ -150,11 +169,15 @@ class TestPopulationImport:
 
     def test_missing_columns(self, tree, tinh_admin):
         with nothing_changes(), pytest.raises(SpreadsheetError, match="Columns missing"):
-            population_import(actor=tinh_admin, table=table([["31135", "x", 2025]], header=HEADER[:3]))
+            population_import(
+                actor=tinh_admin, table=table([["31135", "x", 2025]], header=HEADER[:3])
+            )
 
     def test_no_code_nor_name_column(self, tree, tinh_admin):
         with nothing_changes(), pytest.raises(SpreadsheetError, match="code or its name"):
-            population_import(actor=tinh_admin, table=table([[2025, 5]], header=["Năm", "Số phụ nữ"]))
+            population_import(
+                actor=tinh_admin, table=table([[2025, 5]], header=["Năm", "Số phụ nữ"])
+            )
 
     def test_no_data_rows(self, tree, tinh_admin):
         result = population_import(actor=tinh_admin, table=table([]))

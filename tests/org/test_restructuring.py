@@ -46,7 +46,9 @@ def staffed(tree, positions, tinh_admin, xa_officer, xa_officer_other, chi_hoi_l
     }
     population_set(actor=tinh_admin, unit=tree.a, year=2025, women_18_plus=12000)
     population_set(actor=tinh_admin, unit=tree.b, year=2025, women_18_plus=9000)
-    job = progress.start(kind="test", title="Xuất danh sách", owner=xa_officer_other, unit_path=tree.b1.path)
+    job = progress.start(
+        kind="test", title="Xuất danh sách", owner=xa_officer_other, unit_path=tree.b1.path
+    )
     return {"officials": officials, "job": job}
 
 
@@ -62,7 +64,10 @@ def no_stored_path_starts_with(old_paths: list[str]) -> None:
     """After a move, no record of any model that stores a unit path keeps an old one."""
     for model, field in [(Unit, "path"), *path_holders()]:
         for old in old_paths:
-            assert not model._default_manager.filter(**{f"{field}__startswith": old}).exists(), (model, old)
+            assert not model._default_manager.filter(**{f"{field}__startswith": old}).exists(), (
+                model,
+                old,
+            )
 
 
 # ------------------------------------------------------------------ merge
@@ -105,7 +110,9 @@ class TestMerge:
         role = role_of(xa_officer_other)
         assert role.unit == tree.a and role.unit_path == tree.a.path and role.is_active
         # The officer of the absorbed commune now works on the merged one.
-        visible = set(Unit.objects.visible_to(fresh(xa_officer_other)).values_list("code", flat=True))
+        visible = set(
+            Unit.objects.visible_to(fresh(xa_officer_other)).values_list("code", flat=True)
+        )
         assert {"A", "A1", "B1", "B1A", "B2"} <= visible
 
     def test_audit_and_task_paths_follow(self, tree, staffed, tinh_admin):
@@ -124,11 +131,15 @@ class TestMerge:
         assert r.decision == "25/QĐ-HPN" and r.actor == tinh_admin
         assert r.unit_path == tree.p.path
         assert {"A", "B", "B1", "B2"} <= set(r.units.values_list("code", flat=True))
-        assert list(UnitLink.objects.values_list("predecessor__code", "successor__code", "restructuring")) == [
-            ("B", "A", r.pk)
+        assert list(
+            UnitLink.objects.values_list("predecessor__code", "successor__code", "restructuring")
+        ) == [("B", "A", r.pk)]
+        assert [
+            link.predecessor.code for link in selectors.lineage(unit=tree.a)["predecessors"]
+        ] == ["B"]
+        assert [link.successor.code for link in selectors.lineage(unit=tree.b)["successors"]] == [
+            "A"
         ]
-        assert [link.predecessor.code for link in selectors.lineage(unit=tree.a)["predecessors"]] == ["B"]
-        assert [link.successor.code for link in selectors.lineage(unit=tree.b)["successors"]] == ["A"]
         entry = AuditEntry.objects.get(action="restructuring.merge")
         assert entry.actor == tinh_admin and entry.unit_path == tree.p.path
 
@@ -136,7 +147,9 @@ class TestMerge:
         units_merge(actor=xa_officer, sources=[tree.a2], target=tree.a1, effective_on=today())
         assert tree.a2a.parent == tree.a1
         # Merge again into a1 from a new branch: the retired a2 does not move along.
-        a3 = unit_create(actor=xa_officer, parent=tree.a, name="Chi hội Khu vực 5", kind="branch", code="A3")
+        a3 = unit_create(
+            actor=xa_officer, parent=tree.a, name="Chi hội Khu vực 5", kind="branch", code="A3"
+        )
         units_merge(actor=xa_officer, sources=[a3], target=tree.a1, effective_on=today())
         assert tree.a2.parent == tree.a  # retired units keep their place
         assert_tree_consistent()
@@ -173,7 +186,9 @@ class TestSplit:
         no_stored_path_starts_with(old)
         assert_tree_consistent()
 
-    def test_old_unit_retires_roles_go_to_keeper(self, tree, staffed, tinh_admin, xa_officer, chi_hoi_leader):
+    def test_old_unit_retires_roles_go_to_keeper(
+        self, tree, staffed, tinh_admin, xa_officer, chi_hoi_leader
+    ):
         self.split(tree, tinh_admin, keeper=1)
         nk2 = Unit.objects.get(code="NK2")
         assert not tree.a.is_active
@@ -185,14 +200,22 @@ class TestSplit:
 
     def test_lineage(self, tree, staffed, tinh_admin):
         r = self.split(tree, tinh_admin)
-        links = set(UnitLink.objects.filter(restructuring=r).values_list("predecessor__code", "successor__code"))
+        links = set(
+            UnitLink.objects.filter(restructuring=r).values_list(
+                "predecessor__code", "successor__code"
+            )
+        )
         assert links == {("A", "NK1"), ("A", "NK2")}
         assert r.kind == Restructuring.Kind.SPLIT
 
     def test_split_a_unit_without_children(self, tree, staffed, tinh_admin):
         r = unit_split(actor=tinh_admin, unit=tree.b2, parts=[SplitPart("Chi hội 4A", "B2A"),
                        SplitPart("Chi hội 4B", "B2B")], assignment={}, effective_on=today())  # fmt: skip
-        assert set(Unit.objects.filter(parent=tree.b).active().values_list("code", flat=True)) == {"B1", "B2A", "B2B"}
+        assert set(Unit.objects.filter(parent=tree.b).active().values_list("code", flat=True)) == {
+            "B1",
+            "B2A",
+            "B2B",
+        }
         assert r.units.count() == 3
 
 
@@ -202,7 +225,12 @@ class TestSplit:
 class TestRename:
     def test_rename(self, tree, staffed, xa_officer):
         path = tree.a1.path
-        r = unit_rename(actor=xa_officer, unit=tree.a1, new_name="  Chi hội   Khu vực Một ", effective_on=today())
+        r = unit_rename(
+            actor=xa_officer,
+            unit=tree.a1,
+            new_name="  Chi hội   Khu vực Một ",
+            effective_on=today(),
+        )
         a1 = tree.a1
         assert a1.name == "Chi hội Khu vực Một"
         assert a1.name_folded == "chi hoi khu vuc mot"
@@ -213,7 +241,9 @@ class TestRename:
             "Chi hội Khu vực 1", "Chi hội Khu vực Một"]  # fmt: skip
         assert not UnitLink.objects.exists()
 
-    @pytest.mark.parametrize(("name", "message"), [("Chi hội Khu vực 1", "same"), ("   ", "Enter the new name")])
+    @pytest.mark.parametrize(
+        ("name", "message"), [("Chi hội Khu vực 1", "same"), ("   ", "Enter the new name")]
+    )
     def test_bad_names(self, tree, staffed, xa_officer, name, message):
         with nothing_changes(), pytest.raises(OrgError, match=message):
             unit_rename(actor=xa_officer, unit=tree.a1, new_name=name, effective_on=today())
@@ -225,17 +255,38 @@ class TestMove:
         old = tree.a1.path
         r = unit_move(actor=tinh_admin, unit=tree.a1, new_parent=tree.b, effective_on=today())
         a1 = tree.a1
-        assert a1.parent == tree.b and a1.path == tree.b.path + path_segment(a1.pk) and a1.depth == 2
-        assert {tree.a1a.path, tree.a1b.path} == {a1.path + path_segment(tree[k].pk) for k in ("a1a", "a1b")}
+        assert (
+            a1.parent == tree.b and a1.path == tree.b.path + path_segment(a1.pk) and a1.depth == 2
+        )
+        assert {tree.a1a.path, tree.a1b.path} == {
+            a1.path + path_segment(tree[k].pk) for k in ("a1a", "a1b")
+        }
         assert role_of(chi_hoi_leader).unit_path == a1.path
         assert official(staffed, "a1").unit_path == a1.path
-        assert AuditEntry.objects.get(action="unit.create", object_id=str(a1.pk)).unit_path == a1.path
+        assert (
+            AuditEntry.objects.get(action="unit.create", object_id=str(a1.pk)).unit_path == a1.path
+        )
         no_stored_path_starts_with([old])
         assert r.unit_path == tree.p.path
         # Scope follows the tree: the branch is now the other commune's.
         assert Unit.objects.visible_to(fresh(xa_officer_other)).filter(pk=a1.pk).exists()
         assert not Unit.objects.visible_to(fresh(xa_officer)).filter(pk=a1.pk).exists()
         assert_tree_consistent()
+
+    def test_earlier_restructurings_follow_the_unit(
+        self, tree, staffed, tinh_admin, xa_officer, xa_officer_other
+    ):
+        """A restructuring is read by those above the units it touched: its stored path moves too."""
+        rename = unit_rename(
+            actor=xa_officer, unit=tree.a1, new_name="Chi hội Mới", effective_on=today()
+        )
+        assert rename.unit_path == tree.a1.path
+        unit_move(actor=tinh_admin, unit=tree.a1, new_parent=tree.b, effective_on=today())
+        rename.refresh_from_db()
+        assert rename.unit_path == tree.a1.path
+        assert (
+            Restructuring.objects.visible_to(fresh(xa_officer_other)).filter(pk=rename.pk).exists()
+        )
 
     def test_depth_changes_for_the_whole_subtree(self, tree, staffed, superuser):
         central = unit_create(actor=superuser, parent=None, name="Trung ương Hội LHPN Việt Nam",
@@ -246,13 +297,22 @@ class TestMove:
                      .values_list("pk", "depth"))  # fmt: skip
         assert moved == {pk: depth + 1 for pk, depth in depths.items()}
         assert tree.a1a.path.startswith(central.path + path_segment(tree.p.pk))
-        assert all(path.startswith(central.path) for path in Role.objects.values_list("unit_path", flat=True))
+        assert all(
+            path.startswith(central.path)
+            for path in Role.objects.values_list("unit_path", flat=True)
+        )
         assert_tree_consistent()
 
     def test_move_across_provinces_needs_confirmation(self, tree, staffed, superuser):
         with nothing_changes(), pytest.raises(OrgError, match="different provinces"):
             unit_move(actor=superuser, unit=tree.a1, new_parent=tree.c, effective_on=today())
-        unit_move(actor=superuser, unit=tree.a1, new_parent=tree.c, effective_on=today(), allow_cross_province=True)
+        unit_move(
+            actor=superuser,
+            unit=tree.a1,
+            new_parent=tree.c,
+            effective_on=today(),
+            allow_cross_province=True,
+        )
         assert tree.a1.path.startswith(tree.q.path)
         assert_tree_consistent()
 
@@ -264,12 +324,20 @@ class TestRevert:
     def test_revert_merge_restores_everything(self, tree, staffed, tinh_admin, xa_officer_other):
         before = unit_rows()
         roles_before = list(Role.objects.order_by("pk").values_list("pk", "unit_id", "unit_path"))
-        officials_before = list(Official.objects.order_by("pk").values_list("pk", "unit_path", "ended_on"))
+        officials_before = list(
+            Official.objects.order_by("pk").values_list("pk", "unit_path", "ended_on")
+        )
         merge = units_merge(actor=tinh_admin, sources=[tree.b], target=tree.a, effective_on=today())
         revert = restructuring_revert(actor=tinh_admin, restructuring=merge, effective_on=today())
         assert unit_rows() == before
-        assert list(Role.objects.order_by("pk").values_list("pk", "unit_id", "unit_path")) == roles_before
-        assert list(Official.objects.order_by("pk").values_list("pk", "unit_path", "ended_on")) == officials_before
+        assert (
+            list(Role.objects.order_by("pk").values_list("pk", "unit_id", "unit_path"))
+            == roles_before
+        )
+        assert (
+            list(Official.objects.order_by("pk").values_list("pk", "unit_path", "ended_on"))
+            == officials_before
+        )
         assert revert.kind == Restructuring.Kind.REVERT and revert.reverts == merge
         merge.refresh_from_db()
         assert merge.reverted_by == revert
@@ -293,19 +361,25 @@ class TestRevert:
         before = unit_rows()
         move = unit_move(actor=tinh_admin, unit=tree.a2, new_parent=tree.b, effective_on=today())
         restructuring_revert(actor=tinh_admin, restructuring=move, effective_on=today())
-        rename = unit_rename(actor=xa_officer, unit=tree.a1, new_name="Chi hội Mới", effective_on=today())
+        rename = unit_rename(
+            actor=xa_officer, unit=tree.a1, new_name="Chi hội Mới", effective_on=today()
+        )
         restructuring_revert(actor=xa_officer, restructuring=rename, effective_on=today())
         assert unit_rows() == before
         assert_tree_consistent()
 
     def test_revert_of_a_revert_applies_again(self, tree, staffed, xa_officer):
-        rename = unit_rename(actor=xa_officer, unit=tree.a1, new_name="Chi hội Mới", effective_on=today())
+        rename = unit_rename(
+            actor=xa_officer, unit=tree.a1, new_name="Chi hội Mới", effective_on=today()
+        )
         undo = restructuring_revert(actor=xa_officer, restructuring=rename, effective_on=today())
         restructuring_revert(actor=xa_officer, restructuring=undo, effective_on=today())
         assert tree.a1.name == "Chi hội Mới"
 
     def test_cannot_revert_twice(self, tree, staffed, xa_officer):
-        rename = unit_rename(actor=xa_officer, unit=tree.a1, new_name="Chi hội Mới", effective_on=today())
+        rename = unit_rename(
+            actor=xa_officer, unit=tree.a1, new_name="Chi hội Mới", effective_on=today()
+        )
         restructuring_revert(actor=xa_officer, restructuring=rename, effective_on=today())
         with nothing_changes(), pytest.raises(OrgError, match="already been reverted"):
             restructuring_revert(actor=xa_officer, restructuring=rename, effective_on=today())
@@ -313,7 +387,10 @@ class TestRevert:
     def test_later_restructuring_of_the_same_units_blocks(self, tree, staffed, tinh_admin):
         move = unit_move(actor=tinh_admin, unit=tree.a1, new_parent=tree.b, effective_on=today())
         unit_rename(actor=tinh_admin, unit=tree.a1, new_name="Chi hội Mới", effective_on=today())
-        with nothing_changes(), pytest.raises(OrgError, match="Later restructurings changed the same units"):
+        with (
+            nothing_changes(),
+            pytest.raises(OrgError, match="Later restructurings changed the same units"),
+        ):
             restructuring_revert(actor=tinh_admin, restructuring=move, effective_on=today())
 
     def test_unrelated_later_restructuring_does_not_block(self, tree, staffed, tinh_admin):
@@ -337,7 +414,10 @@ class TestRevert:
 
 class TestRefusals:
     def test_move_into_own_subtree(self, tree, staffed, tinh_admin):
-        with nothing_changes(), pytest.raises(OrgError, match="into itself or into a unit below it"):
+        with (
+            nothing_changes(),
+            pytest.raises(OrgError, match="into itself or into a unit below it"),
+        ):
             unit_move(actor=tinh_admin, unit=tree.a, new_parent=tree.a1, effective_on=today())
         with nothing_changes(), pytest.raises(OrgError, match="into itself"):
             unit_move(actor=tinh_admin, unit=tree.a, new_parent=tree.a, effective_on=today())
@@ -365,13 +445,21 @@ class TestRefusals:
             units_merge(actor=superuser, sources=[tree.c], target=tree.a, effective_on=today())
 
     def test_merge_across_provinces_with_confirmation(self, tree, staffed, superuser):
-        units_merge(actor=superuser, sources=[tree.c], target=tree.a, effective_on=today(), allow_cross_province=True)
+        units_merge(
+            actor=superuser,
+            sources=[tree.c],
+            target=tree.a,
+            effective_on=today(),
+            allow_cross_province=True,
+        )
         assert tree.c1.parent == tree.a and not tree.c.is_active
         assert_tree_consistent()
 
     def test_merge_into_itself(self, tree, staffed, tinh_admin):
         with nothing_changes(), pytest.raises(OrgError, match="cannot be merged into itself"):
-            units_merge(actor=tinh_admin, sources=[tree.a, tree.b], target=tree.a, effective_on=today())
+            units_merge(
+                actor=tinh_admin, sources=[tree.a, tree.b], target=tree.a, effective_on=today()
+            )
 
     def test_merge_nothing(self, tree, staffed, tinh_admin):
         with nothing_changes(), pytest.raises(OrgError, match="at least one unit"):
@@ -393,7 +481,10 @@ class TestRefusals:
                           effective_on=today(), **kw)  # fmt: skip
 
     def test_split_with_missing_assignment(self, tree, staffed, tinh_admin):
-        with nothing_changes(), pytest.raises(OrgError, match="Say where these units go: Chi hội Khu vực 2"):
+        with (
+            nothing_changes(),
+            pytest.raises(OrgError, match="Say where these units go: Chi hội Khu vực 2"),
+        ):
             self.split(tree, tinh_admin, assignment={tree.a1.pk: 0})
 
     def test_split_with_duplicate_codes(self, tree, staffed, tinh_admin):
@@ -406,7 +497,12 @@ class TestRefusals:
 
     def test_split_into_one(self, tree, staffed, tinh_admin):
         with nothing_changes(), pytest.raises(OrgError, match="at least two"):
-            self.split(tree, tinh_admin, parts=[SplitPart("NK 1", "NK1")], assignment={tree.a1.pk: 0, tree.a2.pk: 0})
+            self.split(
+                tree,
+                tinh_admin,
+                parts=[SplitPart("NK 1", "NK1")],
+                assignment={tree.a1.pk: 0, tree.a2.pk: 0},
+            )
 
     def test_split_part_without_name(self, tree, staffed, tinh_admin):
         with nothing_changes(), pytest.raises(OrgError, match="needs a name and a code"):
@@ -438,7 +534,9 @@ class TestOutOfScope:
 
     def test_rename(self, tree, staffed, xa_officer):
         with nothing_changes(), pytest.raises(OrgError, match="outside your own unit"):
-            unit_rename(actor=xa_officer, unit=tree.b1, new_name="Chi hội Mới", effective_on=today())
+            unit_rename(
+                actor=xa_officer, unit=tree.b1, new_name="Chi hội Mới", effective_on=today()
+            )
 
     def test_move_out_of_the_other_commune(self, tree, staffed, xa_officer):
         with nothing_changes(), pytest.raises(OrgError, match="outside your own unit"):
@@ -462,16 +560,22 @@ class TestOutOfScope:
     def test_her_own_commune_itself(self, tree, staffed, xa_officer):
         """Renaming or splitting the commune is for the level above (the province)."""
         with nothing_changes(), pytest.raises(OrgError, match="outside your own unit"):
-            unit_rename(actor=xa_officer, unit=tree.a, new_name="Hội LHPN phường Mới", effective_on=today())
+            unit_rename(
+                actor=xa_officer, unit=tree.a, new_name="Hội LHPN phường Mới", effective_on=today()
+            )
 
     def test_revert(self, tree, staffed, xa_officer, tinh_admin):
-        rename = unit_rename(actor=tinh_admin, unit=tree.b1, new_name="Chi hội Mới", effective_on=today())
+        rename = unit_rename(
+            actor=tinh_admin, unit=tree.b1, new_name="Chi hội Mới", effective_on=today()
+        )
         with nothing_changes(), pytest.raises(OrgError, match="outside your own unit"):
             restructuring_revert(actor=xa_officer, restructuring=rename, effective_on=today())
 
     def test_branch_leader_cannot_restructure(self, tree, staffed, chi_hoi_leader):
         with nothing_changes(), pytest.raises(OrgError, match="outside your own unit"):
-            unit_rename(actor=chi_hoi_leader, unit=tree.a1a, new_name="Tổ Mới", effective_on=today())
+            unit_rename(
+                actor=chi_hoi_leader, unit=tree.a1a, new_name="Tổ Mới", effective_on=today()
+            )
 
     def test_member_and_anonymous(self, tree, staffed, member, anonymous):
         for actor in (member, anonymous, None):

@@ -13,7 +13,13 @@ import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from hoiso.org.models import ALLOWED_CHILD_KINDS, Restructuring, Unit
 from hoiso.org.services import (
@@ -115,7 +121,9 @@ class RestructuringMachine(RuleBasedStateMachine):
     @rule(unit=picks, parent=picks, actor=actors, cross=st.booleans(), fit=st.booleans())
     def move(self, unit, parent, actor, cross, fit):
         moving = self.unit(unit, (lambda u: u.is_active) if fit else None)
-        fitting = (lambda u: moving.kind in ALLOWED_CHILD_KINDS[u.kind] and u.is_active) if fit else None
+        fitting = (
+            (lambda u: moving.kind in ALLOWED_CHILD_KINDS[u.kind] and u.is_active) if fit else None
+        )
         new_parent = self.unit(parent, fitting)
         self.attempt("move", lambda: unit_move(actor=self.actor(actor), unit=moving, new_parent=new_parent,
                                                effective_on=datetime.date.today(),
@@ -125,7 +133,9 @@ class RestructuringMachine(RuleBasedStateMachine):
           fit=st.booleans())  # fmt: skip
     def merge(self, sources, into, actor, cross, fit):
         target = self.unit(into, (lambda u: u.is_active) if fit else None)
-        fitting = (lambda u: u.kind == target.kind and u.pk != target.pk and u.is_active) if fit else None
+        fitting = (
+            (lambda u: u.kind == target.kind and u.pk != target.pk and u.is_active) if fit else None
+        )
         chosen = list({u.pk: u for u in (self.unit(s, fitting) for s in sources)}.values())
         self.attempt("merge", lambda: units_merge(actor=self.actor(actor), sources=chosen, target=target,
                                                   effective_on=datetime.date.today(),
@@ -134,10 +144,15 @@ class RestructuringMachine(RuleBasedStateMachine):
     @rule(unit=picks, parts=st.integers(min_value=1, max_value=3), choices=st.lists(st.integers(0, 3), max_size=6),
           keeper=st.integers(0, 3), actor=actors, fit=st.booleans())  # fmt: skip
     def split(self, unit, parts, choices, keeper, actor, fit):
-        target = self.unit(unit, (lambda u: u.parent_id is not None and u.is_active) if fit else None)
+        target = self.unit(
+            unit, (lambda u: u.parent_id is not None and u.is_active) if fit else None
+        )
         children = list(Unit.objects.filter(parent=target).active().order_by("pk"))
         if fit:  # every child to an existing part
-            assignment = {c.pk: (choices[i % len(choices)] if choices else 0) % parts for i, c in enumerate(children)}
+            assignment = {
+                c.pk: (choices[i % len(choices)] if choices else 0) % parts
+                for i, c in enumerate(children)
+            }
             keeper %= parts
         else:
             assignment = {c.pk: choices[i] for i, c in enumerate(children) if i < len(choices)}
@@ -176,6 +191,10 @@ class RestructuringMachine(RuleBasedStateMachine):
 def test_random_restructurings_keep_the_tree_consistent(positions):
     run_state_machine_as_test(
         RestructuringMachine,
-        settings=settings(max_examples=50, stateful_step_count=12, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),  # fmt: skip
+        settings=settings(
+            max_examples=50,
+            stateful_step_count=12,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),  # fmt: skip
     )

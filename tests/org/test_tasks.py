@@ -37,7 +37,10 @@ def test_import_runs_in_the_worker(tree, tinh_admin):
     assert job.status == TaskProgress.Status.DONE, job.message
     assert job.percent == 100
     assert job.result == {"created": 2, "updated": 0}
-    assert dict(Population.objects.values_list("area__code", "women_18_plus")) == {"31135": 12345, "31120": 9876}
+    assert dict(Population.objects.values_list("area__code", "women_18_plus")) == {
+        "31135": 12345,
+        "31120": 9876,
+    }
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 

@@ -7,7 +7,7 @@ import pytest
 from hoiso.core.models import AuditEntry
 from hoiso.core.text import collation_key
 from hoiso.org import selectors
-from hoiso.org.models import Official, Unit, ancestor_paths, common_path, path_segment
+from hoiso.org.models import Official, ancestor_paths, common_path, path_segment
 from hoiso.org.services import (
     OrgError,
     official_appoint,
@@ -32,7 +32,10 @@ class TestPaths:
 
     def test_common_path(self):
         assert common_path(["00000001.00000002.", "00000001.00000003.00000004."]) == "00000001."
-        assert common_path(["00000001.00000002.", "00000001.00000002.00000005."]) == "00000001.00000002."
+        assert (
+            common_path(["00000001.00000002.", "00000001.00000002.00000005."])
+            == "00000001.00000002."
+        )
         assert common_path(["00000001.", "00000009."]) == ""
         assert common_path([]) == ""
 
@@ -45,7 +48,9 @@ class TestPaths:
 
 class TestUnitCreate:
     def test_by_a_commune_officer(self, tree, xa_officer):
-        unit = unit_create(actor=xa_officer, parent=tree.a, name="  Chi hội   Khu vực 5 ", kind="branch", code="A5")
+        unit = unit_create(
+            actor=xa_officer, parent=tree.a, name="  Chi hội   Khu vực 5 ", kind="branch", code="A5"
+        )
         assert unit.name == "Chi hội Khu vực 5"
         assert unit.name_folded == "chi hoi khu vuc 5"
         assert unit.name_sort == collation_key("Chi hội Khu vực 5")
@@ -59,7 +64,13 @@ class TestUnitCreate:
 
     def test_top_level_only_for_superuser(self, tree, tinh_admin, superuser):
         with nothing_changes(), pytest.raises(OrgError):
-            unit_create(actor=tinh_admin, parent=None, name="Hội LHPN tỉnh Mới", kind="province", code="NEWP")
+            unit_create(
+                actor=tinh_admin,
+                parent=None,
+                name="Hội LHPN tỉnh Mới",
+                kind="province",
+                code="NEWP",
+            )
         assert unit_create(actor=superuser, parent=None, name="Hội LHPN tỉnh Mới", kind="province",
                            code="NEWP").depth == 0  # fmt: skip
 
@@ -79,7 +90,9 @@ class TestUnitCreate:
 
 class TestUnitUpdate:
     def test_update(self, tree, xa_officer, areas):
-        unit = unit_update(actor=xa_officer, unit=tree.a, code="NK", area=areas["31147"], address="2 Hòa Bình")
+        unit = unit_update(
+            actor=xa_officer, unit=tree.a, code="NK", area=areas["31147"], address="2 Hòa Bình"
+        )
         unit.refresh_from_db()
         assert (unit.code, unit.area.code, unit.address) == ("NK", "31147", "2 Hòa Bình")
         entry = AuditEntry.objects.get(action="unit.update")
@@ -141,14 +154,18 @@ class TestOfficials:
         official.refresh_from_db()
         assert official.ended_on == today() and official.phone == "0912345678"
         assert not selectors.officials_of(user=xa_officer, unit=tree.a).exists()
-        assert list(selectors.officials_of(user=xa_officer, unit=tree.a, include_ended=True)) == [official]
+        assert list(selectors.officials_of(user=xa_officer, unit=tree.a, include_ended=True)) == [
+            official
+        ]
         with pytest.raises(OrgError, match="already ended"):
             official_end(actor=xa_officer, official=official, ended_on=today())
 
     def test_officials_sorted_by_position_then_given_name(self, tree, positions, xa_officer):
         for name, position in [("Trần Thị Yến", "uy-vien-bch"), ("Lê Thị Ánh", "pho-chu-tich"),
                                ("Nguyễn Văn Anh", "pho-chu-tich"), ("Phạm Thị Bình", "chu-tich")]:  # fmt: skip
-            self.appoint(xa_officer, tree.a, positions, full_name=name, position=positions[position])
+            self.appoint(
+                xa_officer, tree.a, positions, full_name=name, position=positions[position]
+            )
         names = list(Official.objects.filter(unit=tree.a).values_list("full_name", flat=True))
         assert names == ["Phạm Thị Bình", "Nguyễn Văn Anh", "Lê Thị Ánh", "Trần Thị Yến"]
 
@@ -156,7 +173,9 @@ class TestOfficials:
 class TestSelectors:
     def test_search_with_or_without_diacritics(self, tree, xa_officer, tinh_admin):
         for query in ("khu vuc", "Khu Vực", "KHU VỰC"):
-            found = set(selectors.units_search(user=xa_officer, query=query).values_list("code", flat=True))
+            found = set(
+                selectors.units_search(user=xa_officer, query=query).values_list("code", flat=True)
+            )
             assert found == {"A1", "A2"}
         assert set(selectors.units_search(user=tinh_admin, query="khu vực").values_list("code", flat=True)) == {
             "A1", "A2", "B1", "B2"}  # fmt: skip
@@ -164,7 +183,9 @@ class TestSelectors:
         assert not selectors.units_search(user=xa_officer, query="   ").exists()
 
     def test_search_d_with_stroke(self, tree, superuser):
-        unit_create(actor=superuser, parent=tree.a, name="Chi hội Đông Thạnh", kind="branch", code="DT")
+        unit_create(
+            actor=superuser, parent=tree.a, name="Chi hội Đông Thạnh", kind="branch", code="DT"
+        )
         assert list(selectors.units_search(user=superuser, query="dong thanh").values_list("code", flat=True)) == [
             "DT"]  # fmt: skip
 
@@ -176,12 +197,18 @@ class TestSelectors:
         assert [(u.code, u.child_count, u.descendants) for u in roots] == [("A", 2, 5)]
 
     def test_children_in_vietnamese_order_and_retired_hidden(self, tree, tinh_admin):
-        for name, code in [("Chi hội Ấp Đông", "X1"), ("Chi hội Ấp An", "X2"), ("Chi hội Ấp Bắc", "X3")]:
+        for name, code in [
+            ("Chi hội Ấp Đông", "X1"),
+            ("Chi hội Ấp An", "X2"),
+            ("Chi hội Ấp Bắc", "X3"),
+        ]:
             unit_create(actor=tinh_admin, parent=tree.b, name=name, kind="branch", code=code)
         units_merge(actor=tinh_admin, sources=[tree.b2], target=tree.b1, effective_on=today())
         names = [u.name for u in selectors.children_with_counts(user=tinh_admin, unit=tree.b)]
         assert names == ["Chi hội Ấp An", "Chi hội Ấp Bắc", "Chi hội Ấp Đông", "Chi hội Khu vực 3"]
-        with_retired = selectors.children_with_counts(user=tinh_admin, unit=tree.b, include_retired=True)
+        with_retired = selectors.children_with_counts(
+            user=tinh_admin, unit=tree.b, include_retired=True
+        )
         assert "Chi hội Khu vực 4" in [u.name for u in with_retired]
 
     def test_breadcrumb_marks_what_the_user_may_open(self, tree, xa_officer):

@@ -47,11 +47,23 @@ def sees_personal_data(role: str) -> bool:
     return Action.VIEW_PERSONAL in ROLE_ACTIONS.get(role, frozenset())
 
 
+# Rank among roles that may grant the same actions: a commune officer holds every action a
+# province administrator holds (over a smaller subtree), yet must not create one.
+ROLE_RANK: dict[str, int] = {
+    RoleKind.PROVINCE_ADMIN: 50,
+    RoleKind.COMMUNE_OFFICER: 40,
+    RoleKind.BRANCH_LEADER: 30,
+    RoleKind.CREDIT_OFFICER: 20,
+    RoleKind.GROUP_LEADER: 20,
+    RoleKind.JUDGE: 10,
+    RoleKind.VIEWER: 10,
+}
+
+
 def grantable_roles(granter_roles: set[str]) -> list[str]:
-    """Roles a user may hand out: never one that grants more than a role she holds herself."""
-    granted = (
-        frozenset().union(*(ROLE_ACTIONS[r] for r in granter_roles))
-        if granter_roles
-        else frozenset()
-    )
-    return [role for role, actions in ROLE_ACTIONS.items() if actions <= granted]
+    """Roles a user may hand out: none with rights she lacks, none ranked above her."""
+    if not granter_roles:
+        return []
+    granted = frozenset().union(*(ROLE_ACTIONS[r] for r in granter_roles))
+    rank = max(ROLE_RANK[r] for r in granter_roles)
+    return [r for r, actions in ROLE_ACTIONS.items() if actions <= granted and ROLE_RANK[r] <= rank]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hoiso.accounts.models import Role, User
-from hoiso.accounts.roles import ROLE_ACTIONS, RoleKind
+from hoiso.accounts.roles import RoleKind, grantable_roles
 from hoiso.core import audit
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import scope_paths, user_can
@@ -22,19 +22,12 @@ class AccountError(OrgError):
 
 
 def _may_grant(actor, unit: Unit, role: str) -> bool:
-    """Whether the actor's roles that reach `unit` cover `role`: she holds that very role
-    there, or roles granting strictly more. Equal rights under another name are not enough:
-    a commune officer has every action a province administrator has today, yet may not
-    make anyone a province administrator."""
+    """Whether the actor's roles that reach `unit` allow handing out `role` (roles.grantable_roles:
+    no rights she lacks, no rank above hers)."""
     if actor.is_superuser:
         return True
-    reaching = [r for r in actor._active_roles() if unit.path.startswith(r.unit_path)]
-    if any(r.role == role for r in reaching):
-        return True
-    granted = (
-        frozenset().union(*(ROLE_ACTIONS[r.role] for r in reaching)) if reaching else frozenset()
-    )
-    return ROLE_ACTIONS[role] < granted
+    reaching = {r.role for r in actor._active_roles() if unit.path.startswith(r.unit_path)}
+    return role in grantable_roles(reaching)
 
 
 def _check_can_grant(actor, unit: Unit, role: str) -> None:

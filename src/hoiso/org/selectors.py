@@ -205,7 +205,8 @@ def unit_restructurings(*, user, unit: Unit):
 
 
 def restructurings_visible(*, user):
-    return Restructuring.objects.visible_to(user).select_related("actor", "reverts")
+    # reverted_by too: the list marks reverted rows (one query for the page, not one per row).
+    return Restructuring.objects.visible_to(user).select_related("actor", "reverts", "reverted_by")
 
 
 def restructuring_get(*, user, pk) -> Restructuring:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hoiso.core.permissions import Action
 from hoiso.org import forms, selectors, services
 from hoiso.org.models import Official, Unit
-from hoiso.org.services.paths import path_holders
+from hoiso.org.views.plan_lines import describe as _describe
 
 KINDS = {
     "merge": (forms.MergeForm, _("Merge units")),
@@ -52,111 +52,6 @@ def restructuring_start(request):
             "crumbs": selectors.breadcrumb(user=request.user, unit=parent),
         },
     )
-
-
-def _describe(plan: services.Plan) -> list[dict]:
-    """The preview: one line per operation, with how much moves along."""
-    units = Unit.objects.in_bulk(
-        {
-            v
-            for op in plan.operations
-            for k, v in op.items()
-            if k in {"unit", "from", "to"} and isinstance(v, int)
-        }
-    )
-    name = lambda pk: units[pk].name if pk in units else "—"  # noqa: E731
-    created = {op["ref"]: op["name"] for op in plan.operations if op["op"] == "create"}
-    lines = []
-    for op in plan.operations:
-        kind = op["op"]
-        if kind == "create":
-            lines.append(
-                {
-                    "icon": "plus-circle",
-                    "text": _("Create %(name)s (code %(code)s)")
-                    % {"name": op["name"], "code": op["code"]},
-                }
-            )
-        elif kind == "move":
-            unit = units[op["unit"]]
-            to = name(op["to"]) if "to" in op else created[op["to_ref"]]
-            below = Unit.objects.filter(path__startswith=unit.path).count() - 1
-            records = sum(
-                m._default_manager.filter(**{f"{f}__startswith": unit.path}).count()
-                for m, f in path_holders()
-                if m.__name__ not in {"AuditEntry", "TaskProgress"}
-            )
-            lines.append(
-                {
-                    "icon": "arrow-right",
-                    "text": _(
-                        "Move %(unit)s from %(old)s to %(new)s, with %(below)d units below it and %(records)d records"
-                    )
-                    % {
-                        "unit": unit.name,
-                        "old": name(op["from"]),
-                        "new": to,
-                        "below": below,
-                        "records": records,
-                    },
-                }
-            )
-        elif kind == "retire":
-            lines.append(
-                {
-                    "icon": "archive",
-                    "text": _("Retire %(unit)s (it stays readable, with its records)")
-                    % {"unit": name(op["unit"])},
-                }
-            )
-        elif kind == "reactivate":
-            lines.append(
-                {
-                    "icon": "arrow-counterclockwise",
-                    "text": _("Reactivate %(unit)s") % {"unit": name(op["unit"])},
-                }
-            )
-        elif kind == "rename":
-            lines.append(
-                {
-                    "icon": "pencil",
-                    "text": _("Rename “%(old)s” to “%(new)s”")
-                    % {"old": op["from"], "new": op["to"]},
-                }
-            )
-        elif kind == "reassign":
-            to = name(op["to"]) if "to" in op else created[op["to_ref"]]
-            lines.append(
-                {
-                    "icon": "people",
-                    "text": _("Hand over %(n)d accounts and records from %(old)s to %(new)s")
-                    % {"n": len(op["ids"]), "old": name(op["from"]), "new": to},
-                }
-            )
-        elif kind == "end_officials":
-            lines.append(
-                {
-                    "icon": "person-x",
-                    "text": _("End the terms of %(n)d officials") % {"n": len(op["ids"])},
-                }
-            )
-        elif kind == "reopen_officials":
-            lines.append(
-                {
-                    "icon": "person-check",
-                    "text": _("Restore the terms of %(n)d officials") % {"n": len(op["ids"])},
-                }
-            )
-        elif kind == "link":
-            to = name(op["to"]) if "to" in op else created[op["to_ref"]]
-            lines.append(
-                {
-                    "icon": "link-45deg",
-                    "text": _("Record that %(new)s succeeds %(old)s")
-                    % {"new": to, "old": name(op["from"])},
-                }
-            )
-    return lines
 
 
 def _plan_and_run(kind: str, form, request, parent: Unit, run: bool):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
 from hoiso.org import selectors
-from hoiso.org.models import ALLOWED_CHILD_KINDS
+from hoiso.org.models import ALLOWED_CHILD_KINDS, Unit
 
 
 @login_required
@@ -98,7 +98,7 @@ def _history_rows(history) -> list[dict]:
             for change in newer.diff_against(older, excluded_fields=["path", "depth"]).changes:
                 changes.append(
                     {
-                        "field": newer.instance._meta.get_field(change.field).verbose_name,
+                        "field": Unit._meta.get_field(change.field).verbose_name,
                         "old": change.old,
                         "new": change.new,
                     }
