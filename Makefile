@@ -65,12 +65,14 @@ demo: deps
 totp: $(STAMP_PY)
 	@$(RUN_ENV) $(MANAGE) demo_totp $(u)
 
-# The whole suite on a throw-away PostgreSQL cluster, then the database-specific part again on SQLite.
+# The whole suite on a throw-away PostgreSQL cluster (browser tests apart, one at a time),
+# then the database-specific part again on SQLite.
 test: deps
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v 0
-	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
-	DATABASE_URL= $(PY) -m pytest -m portable -q $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest -m "not e2e" -n 2 $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest -m e2e $(PYTEST_ARGS)
+	DATABASE_URL= $(PY) -m pytest -m portable -n 2 -q $(PYTEST_ARGS)
 
 test-fast: deps
 	scripts/with-postgres.sh $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)

@@ -57,7 +57,8 @@ _LOCALISED_IDS = r"""() => {
         n === "name" || n.startsWith("hx-") || n.startsWith("data-") ||
         (n === "value" && el.tagName === "INPUT" && el.type === "hidden");
       if (carriesId && !(n === "href" && el.tagName === "LINK") && idLike.test(attr.value)) {
-        found.push("<" + el.tagName.toLowerCase() + " " + n + "=\"" + attr.value + "\">");
+        const html = el.outerHTML;
+        found.push(n + "=\"" + attr.value + "\" in " + (html.length > 160 ? html.slice(0, 160) + "…" : html));
       }
     }
   }

@@ -99,13 +99,6 @@ def test_walk_the_tree(e2e_page, e2e_org, e2e_make_user, e2e_sign_in):
     ep.assert_page_ok()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug (core/static/core/hoiso.js): after a branch is loaded, each click on its "
-    "toggle still sends htmx's GET …/con/ (preventDefault does not stop htmx's own listener), "
-    "and the swap that follows sets aria-expanded=true and the minus icon on a collapsed branch. "
-    "Remove this marker once fixed.",
-)
 def test_tree_collapse_stays_local(e2e_page, e2e_org, e2e_make_user, e2e_sign_in):
     ep, page = e2e_page, e2e_page.page
     admin = e2e_make_user("province_admin", e2e_org.p)

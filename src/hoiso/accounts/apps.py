@@ -16,3 +16,18 @@ class AccountsConfig(AppConfig):
                 _("Users"), "accounts:user_list", "person-badge", Action.MANAGE_USERS, 80
             )
         )
+
+        from hoiso.core import audit
+
+        audit.register_labels(
+            groups={"user": _("Accounts"), "role": _("Roles")},
+            actions={
+                "user.create": _("Created an account"),
+                "user.update": _("Edited an account"),
+                "user.lock": _("Locked an account"),
+                "user.unlock": _("Unlocked an account"),
+                "user.set_password": _("Set a new password"),
+                "role.grant": _("Granted a role"),
+                "role.revoke": _("Removed a role"),
+            },
+        )

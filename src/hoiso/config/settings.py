@@ -161,7 +161,9 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: ids in links and forms must never read "12.351". Figures are grouped where shown
+# with `intcomma`, which follows the language (259.940 in Vietnamese).
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["hoiso.formats"]
 
 STATIC_URL = "/static/"

@@ -8,6 +8,24 @@ from django.db import models
 from hoiso.core.context import client_ip
 from hoiso.core.models import AuditEntry
 
+_LABELS: dict[str, str] = {}
+_GROUPS: dict[str, str] = {}
+
+
+def register_labels(*, groups: dict[str, str], actions: dict[str, str]) -> None:
+    """Apps name their audit actions for the log viewer (in AppConfig.ready). `groups` names
+    the part before the dot ("unit"), `actions` the whole code ("unit.create")."""
+    _GROUPS.update(groups)
+    _LABELS.update(actions)
+
+
+def action_label(action: str) -> str:
+    return str(_LABELS.get(action, action))
+
+
+def group_label(group: str) -> str:
+    return str(_GROUPS.get(group, group))
+
 
 def record(
     *,

@@ -1,10 +1,11 @@
 """Shell pages: home, the audit log, task progress, and the error pages."""
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
 from hoiso.core import selectors
@@ -31,8 +32,8 @@ def audit_list(request):
         user=request.user,
         query=params.get("q", "")[:100],
         action=params.get("action", "")[:64],
-        date_from=parse_date(params.get("from", "") or "") if _is_iso(params.get("from")) else None,
-        date_to=parse_date(params.get("to", "") or "") if _is_iso(params.get("to")) else None,
+        date_from=_day(params.get("from")),
+        date_to=_day(params.get("to")),
     )
     page = Paginator(entries, 50).get_page(params.get("page"))
     return render(
@@ -46,11 +47,14 @@ def audit_list(request):
     )
 
 
-def _is_iso(value) -> bool:
-    try:
-        return bool(value) and parse_date(value) is not None
-    except ValueError:
-        return False
+def _day(value: str | None) -> datetime.date | None:
+    """A date as officials type it (dd/mm/yyyy); anything else is ignored, not an error."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime((value or "").strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 @login_required

@@ -39,7 +39,9 @@ def describe(plan: Plan) -> list[dict]:
         return units[pk].name if pk in units else "—"
 
     # Before it is applied, a split refers to the units it will create by their place ("ref").
-    created = {op["ref"]: op["name"] for op in plan.operations if op["op"] == "create" and "ref" in op}
+    created = {
+        op["ref"]: op["name"] for op in plan.operations if op["op"] == "create" and "ref" in op
+    }
     moves: dict[tuple, list[Unit]] = defaultdict(list)
     for op in plan.operations:
         if op["op"] == "move":
@@ -63,7 +65,22 @@ def _move_lines(moves: dict[tuple, list[Unit]], name) -> list[dict]:
     lines = []
     for (source, target), moved in moves.items():
         below, records = _moved_counts(moved)
-        if len(moved) == 1:
+        if below == 0 and records == 0:
+            names = moved[0].name if len(moved) == 1 else len(moved)
+            template = (
+                _("Move %(unit)s from %(old)s to %(new)s")
+                if len(moved) == 1
+                else _("Move %(unit)s units from %(old)s to %(new)s")
+            )
+            text = template % {"unit": names, "old": name(source), "new": target}
+            lines.append(
+                {
+                    "icon": "arrow-right",
+                    "text": text,
+                    "items": [] if len(moved) == 1 else sorted(u.name for u in moved),
+                }
+            )
+        elif len(moved) == 1:
             text = _(
                 "Move %(unit)s from %(old)s to %(new)s, with %(below)d units below it and %(records)d records"
             ) % {

@@ -50,6 +50,7 @@ def restructuring_start(request):
             "parent": parent,
             "kinds": [(k, label) for k, (_f, label) in KINDS.items()],
             "crumbs": selectors.breadcrumb(user=request.user, unit=parent),
+            "crumb_link_last": True,
         },
     )
 
@@ -124,6 +125,7 @@ def restructuring_wizard(request, kind):
         "title": title,
         "parent": parent,
         "crumbs": selectors.breadcrumb(user=request.user, unit=parent),
+        "crumb_link_last": True,
     }
     if request.method == "POST" and form.is_valid():
         if kind == "split" and request.POST.get("step") != "assigned":

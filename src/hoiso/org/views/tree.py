@@ -103,7 +103,8 @@ def _history_rows(history) -> list[dict]:
                         "new": change.new,
                     }
                 )
-        rows.append({"record": newer, "changes": changes})
+        if changes or older is None or newer.history_type != "~":
+            rows.append({"record": newer, "changes": changes})
     return rows
 
 

@@ -9,7 +9,9 @@ document.addEventListener("click", function (event) {
   // Tree: a loaded branch collapses and expands without asking the server again.
   const toggle = event.target.closest("[data-tree-toggle]");
   if (toggle && toggle.dataset.loaded === "1") {
+    // Loaded once: from now on the branch opens and closes here, without htmx asking again.
     event.preventDefault();
+    event.stopPropagation();
     const target = document.getElementById(toggle.dataset.treeToggle);
     const open = !target.hidden;
     target.hidden = open;
