@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hoiso.accounts import forms, selectors, services
 from hoiso.accounts.services import AccountError
 from hoiso.core.permissions import Action
+from hoiso.core.viewkit import submit
 from hoiso.org.models import Unit
 from hoiso.org.selectors import unit_get
 
@@ -58,16 +59,14 @@ def user_create(request):
         base_unit=base_unit,
         initial={"unit": base_unit.pk if base_unit else None},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.user_create(actor=request.user, **form.cleaned_data)
-        except AccountError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, _("The account %(u)s has been created.") % {"u": created.username}
-            )
-            return redirect("accounts:user_detail", pk=created.pk)
+    created = submit(
+        request,
+        form,
+        lambda data: services.user_create(actor=request.user, **data),
+        lambda user: _("The account %(u)s has been created.") % {"u": user.username},
+    )
+    if created:
+        return redirect("accounts:user_detail", pk=created.pk)
     return render(
         request,
         "accounts/user_form.html",

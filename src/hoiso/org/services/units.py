@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoiso.core import audit
+from hoiso.core.errors import ServiceError
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
 from hoiso.org.models import ALLOWED_CHILD_KINDS, AdministrativeArea, Unit, path_segment
 
 
-class OrgError(Exception):
+class OrgError(ServiceError):
     """A request the organisation cannot carry out; the message is for the official."""
 
 

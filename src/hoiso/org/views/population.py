@@ -4,7 +4,6 @@ import io
 
 import xlsxwriter
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -16,8 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hoiso.core import progress
 from hoiso.core.permissions import Action
+from hoiso.core.viewkit import submit
 from hoiso.org import forms, selectors, services, tasks
 from hoiso.org.models import Unit
+from hoiso.org.views.units import render_unit_form
 
 
 @login_required
@@ -49,24 +50,15 @@ def population_list(request):
 def population_edit(request, pk):
     unit = selectors.unit_get(user=request.user, pk=pk, action=Action.MANAGE_UNITS)
     form = forms.PopulationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.population_set(actor=request.user, unit=unit, **form.cleaned_data)
-        except services.OrgError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The population figure has been saved."))
-            return redirect("org:unit_detail", pk=unit.pk)
-    return render(
+    if submit(
         request,
-        "org/unit_form.html",
-        {
-            "form": form,
-            "unit": unit,
-            "crumbs": selectors.breadcrumb(user=request.user, unit=unit),
-            "title": _("Women aged 18+ in %(area)s") % {"area": unit.area or unit.name},
-        },
-    )
+        form,
+        lambda data: services.population_set(actor=request.user, unit=unit, **data),
+        _("The population figure has been saved."),
+    ):
+        return redirect("org:unit_detail", pk=unit.pk)
+    title = _("Women aged 18+ in %(area)s") % {"area": unit.area or unit.name}
+    return render_unit_form(request, form=form, unit=unit, title=title)
 
 
 @login_required
