@@ -35,10 +35,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hoiso.accounts.models import Role
 from hoiso.core import progress
 from hoiso.core.spreadsheets import read_table
+from hoiso.members.services import member_admit, member_leave, member_transfer
 from hoiso.org.models import Official, Position
 from hoiso.org.selectors import CURRENT_UNIT_SESSION_KEY
 from hoiso.org.services import official_appoint, population_set, unit_rename
-from tests.helpers import db_snapshot, xlsx_bytes
+from tests.helpers import make_user, xlsx_bytes
+from tests.members.helpers import db_snapshot  # the shared snapshot and the member tables
 
 LOGIN = "login"  # expected outcome: a redirect to the sign-in page
 PERSONAS = ["anonymous", "member", "xa_officer", "xa_officer_other", "tinh_admin", "chi_hoi_leader"]
@@ -69,6 +71,8 @@ class World:
     restructuring: object
     job: object
     role: Role
+    members: dict = field(default_factory=dict)  # members of branch a2 (not chi_hoi_leader's)
+    transfer: object = None  # from province Q to branch a2, waiting for commune A
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class Spec:
     )
     check: Callable[[object, str, World], None] | None = None  # more assertions on the response
     label: str = ""
+    refused: tuple[str, ...] = ()  # personas whose 200 is a refusal: nothing may change
 
     def expected(self, persona: str):
         ok = 302 if self.writes else 200
@@ -143,6 +148,22 @@ def _template_check(response, persona, w):
 def _population_file(w):
     data = xlsx_bytes([["Mã xã", "Năm", "Số phụ nữ từ 18 tuổi"], ["31135", 2025, 43210]])
     return {"file": SimpleUploadedFile("dan-so.xlsx", data)}
+
+
+MEMBER_NAMES = lambda w: ["Trương Thị Hạnh"]  # noqa: E731 - member of branch a2 (commune A)
+
+
+def _member_url(name, key="a2"):
+    return lambda w: reverse(name, args=[w.members[key].pk])
+
+
+def _record(**fields):
+    """The member form's fields for Trương Thị Hạnh, the member of branch a2."""
+    data = {"full_name": "Trương Thị Hạnh", "date_of_birth": "12/05/1990", "gender": "F", "cccd": "",
+            "phone": "", "address_area": "", "hamlet": "", "home_town": "", "education": "",
+            "qualification": "", "political_theory": "", "occupation": "", "member_type": "ordinary",
+            "household": "", "vneid_level": "0"}  # fmt: skip
+    return {**data, **fields}
 
 
 SPECS: list[Spec] = [
@@ -239,6 +260,43 @@ SPECS: list[Spec] = [
          method="post", writes=True, data=lambda w: {}),
     Spec("accounts:security", lambda w: reverse("accounts:security"),
          expect={"member": 200, "xa_officer_other": 200, "chi_hoi_leader": 200}),
+    # ---------------------------------------------------------------- members (targets in branch a2)
+    Spec("members:member_list", lambda w: reverse("members:member_list"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, hidden=MEMBER_NAMES),
+    Spec("members:member_list", lambda w: reverse("members:member_list") + "?q=hanh", label="search",
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, hidden=MEMBER_NAMES),
+    Spec("members:member_detail", _member_url("members:member_detail")),
+    Spec("members:member_detail", lambda w: reverse("members:member_detail", args=[w.members["a1"].pk]),
+         label="branch", expect={"chi_hoi_leader": 200}),
+    Spec("members:member_history", _member_url("members:member_history")),
+    Spec("members:member_create", lambda w: reverse("members:member_create"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
+    # No target in the URL: the sibling and the branch leader get the form back (the branch is
+    # not among their choices) and nothing is written.
+    Spec("members:member_create", lambda w: reverse("members:member_create"), method="post", writes=True,
+         data=lambda w: {**_record(full_name="Hồ Thị Mới"), "unit": w.tree.pks["a2"], "joined_on": _date(),
+                         "decision": "", "consents": ["membership"]},
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, refused=("xa_officer_other", "chi_hoi_leader")),
+    Spec("members:member_edit", _member_url("members:member_edit")),
+    Spec("members:member_edit", _member_url("members:member_edit"), method="post", writes=True,
+         data=lambda w: _record(full_name="Trương Thị Hạnh", hamlet="Khu vực 2")),
+    Spec("members:member_transfer", _member_url("members:member_transfer")),
+    Spec("members:member_transfer", _member_url("members:member_transfer"), method="post", writes=True,
+         data=lambda w: {"to_unit": w.tree.pks["a2a"], "to_code": "", "on": _date(), "reason": ""}),
+    Spec("members:member_leave", _member_url("members:member_leave")),
+    Spec("members:member_leave", _member_url("members:member_leave"), method="post", writes=True,
+         data=lambda w: {"on": _date(), "reason": "moved", "note": ""}),
+    Spec("members:member_death", _member_url("members:member_death")),
+    Spec("members:member_death", _member_url("members:member_death"), method="post", writes=True,
+         data=lambda w: {"on": _date()}),
+    Spec("members:member_reinstate", _member_url("members:member_reinstate", "left")),
+    Spec("members:member_reinstate", _member_url("members:member_reinstate", "left"), method="post",
+         writes=True, data=lambda w: {"on": _date(), "unit": w.tree.pks["a2"], "reason": ""}),
+    Spec("members:transfer_list", lambda w: reverse("members:transfer_list"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, hidden=lambda w: ["Võ Thị Cúc"]),
+    Spec("members:transfer_decide", lambda w: reverse("members:transfer_decide", args=[w.transfer.pk])),
+    Spec("members:transfer_decide", lambda w: reverse("members:transfer_decide", args=[w.transfer.pk]),
+         method="post", writes=True, data=lambda w: {"accept": "1", "to_unit": w.tree.pks["a2"], "reason": ""}),
     # Third-party pages HộiSố switches off (no public sign-up, no self-service reset).
     Spec("account_disabled", lambda w: "/accounts/signup/",
          expect={"anonymous": 404, "xa_officer": 404, "tinh_admin": 404}),
@@ -264,7 +322,20 @@ def world(tree, personas, positions) -> World:
         kind="population_import", title="Nhập dân số", owner=xa_officer, unit_path=tree.a.path
     )
     role = Role.objects.get(user=personas["chi_hoi_leader"])
-    return World(tree, personas, official, restructuring, job, role)
+    members = {
+        "a2": member_admit(actor=xa_officer, unit=tree.a2, data={"full_name": "Trương Thị Hạnh",
+                           "date_of_birth": datetime.date(1990, 5, 12)}),
+        "left": member_admit(actor=xa_officer, unit=tree.a2, data={"full_name": "Trương Thị Đi",
+                             "date_of_birth": datetime.date(1985, 1, 1)}),
+        "a1": member_admit(actor=xa_officer, unit=tree.a1, data={"full_name": "Trương Thị Một",
+                           "date_of_birth": datetime.date(1985, 1, 1)}),
+    }  # fmt: skip
+    member_leave(actor=xa_officer, member=members["left"], on=datetime.date.today(), reason="moved")
+    q_officer = make_user("q_officer", role="commune_officer", unit=tree.c)
+    incoming = member_admit(actor=q_officer, unit=tree.c1, data={"full_name": "Võ Thị Cúc",
+                            "date_of_birth": datetime.date(1980, 1, 1)})  # fmt: skip
+    transfer = member_transfer(actor=q_officer, member=incoming, to_unit=tree.a2, on=datetime.date.today())
+    return World(tree, personas, official, restructuring, job, role, members, transfer)
 
 
 # ---------------------------------------------------------------------------------- the matrix
@@ -293,7 +364,7 @@ def test_matrix(spec: Spec, persona: str, world: World, client):
         if expected == 302 and persona != "anonymous":
             assert not response["Location"].startswith(reverse("account_login"))
 
-    denied = expected in (LOGIN, 404)
+    denied = expected in (LOGIN, 404) or persona in spec.refused
     if denied or not spec.writes:
         changed = [k for k in after if after[k] != before[k]]
         assert not changed, f"{persona}: {spec.id} changed {changed}"

@@ -76,6 +76,16 @@ class More:
                 f"user{self.n}", full_name=f"Người dùng {self.n}", role="viewer", unit=self.tree.b1
             )
 
+    def members(self, count=4):
+        from hoiso.members.services import member_admit
+
+        for _ in range(count):
+            self.n += 1
+            unit = self.tree.b1a if self.n % 2 else self.tree.b2
+            member_admit(actor=self.actor, unit=unit, consents=["membership"],
+                         data={"full_name": f"Lê Thị Số {self.n}", "phone": f"09{self.n:08d}",
+                               "date_of_birth": datetime.date(1980, 1, 1)})  # fmt: skip
+
     def audit(self, count=6):
         for i in range(count):
             audit.record(actor=self.actor, action="test.more", obj=self.tree.b1, details={"i": i})
@@ -107,6 +117,9 @@ def admin_client(client, tinh_admin):
         (lambda t: reverse("org:restructuring_list"), lambda m: m.restructurings()),
         (lambda t: reverse("accounts:user_list"), lambda m: m.users()),
         (lambda t: reverse("core:audit_list"), lambda m: m.audit()),
+        (lambda t: reverse("members:member_list"), lambda m: m.members()),
+        (lambda t: reverse("members:member_list") + "?q=le+thi", lambda m: m.members()),
+        (lambda t: reverse("members:transfer_list"), lambda m: m.members()),
     ],
     ids=[
         "tree",
@@ -118,6 +131,9 @@ def admin_client(client, tinh_admin):
         "restructuring_list",
         "user_list",
         "audit_list",
+        "member_list",
+        "member_list_search",
+        "transfer_list",
     ],  # fmt: skip
 )
 def test_no_more_queries_with_more_rows(admin_client, tree, more, url, grow):

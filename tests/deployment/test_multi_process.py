@@ -91,7 +91,9 @@ class Processes:
 
     def check_alive(self) -> None:
         for name, process in self.started:
-            assert process.poll() is None, f"{name} exited ({process.returncode}):\n{self.log(name)}"
+            assert process.poll() is None, (
+                f"{name} exited ({process.returncode}):\n{self.log(name)}"
+            )
 
     def stop(self) -> None:
         for _name, process in self.started:
@@ -153,8 +155,10 @@ def processes(transactional_db, settings, tmp_path):
 
 def start_web(procs: Processes, name: str) -> str:
     port = free_port()
+    # No control socket: gunicorn's default is one path in $HOME, shared by every instance.
     procs.start(name, [sys.executable, "-m", "gunicorn", "hoiso.config.wsgi",
-                       "--bind", f"127.0.0.1:{port}", "--workers", "1", "--chdir", str(ROOT)])  # fmt: skip
+                       "--bind", f"127.0.0.1:{port}", "--workers", "1", "--chdir", str(ROOT),
+                       "--no-control-socket"])  # fmt: skip
     return f"http://127.0.0.1:{port}"
 
 
@@ -240,11 +244,10 @@ def build_province(communes: int):
             code=f"{90000 + i}", name=f"Xã Thử Nghiệm {i}", level="commune",
             division_type="xã", province=province_area,
         )  # fmt: skip
-        units.append(
-            unit_create(actor=None, parent=province, name=f"Hội LHPN xã Thử Nghiệm {i}",
-                        kind=Unit.Kind.COMMUNE, code=f"X{i}", area=area,
-                        check_scope=False)  # fmt: skip
-        )
+        unit = unit_create(actor=None, parent=province, name=f"Hội LHPN xã Thử Nghiệm {i}",
+                           kind=Unit.Kind.COMMUNE, code=f"X{i}", area=area,
+                           check_scope=False)  # fmt: skip
+        units.append(unit)
     return province, units
 
 

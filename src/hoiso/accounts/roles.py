@@ -25,14 +25,18 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         {
             Action.VIEW,
             Action.VIEW_PERSONAL,
+            Action.VIEW_SENSITIVE,
+            Action.MANAGE_MEMBERS,
             Action.MANAGE_UNITS,
             Action.RESTRUCTURE,
             Action.MANAGE_USERS,
             Action.VIEW_AUDIT,
         }
     ),
-    RoleKind.BRANCH_LEADER: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.MANAGE_UNITS}),
-    RoleKind.GROUP_LEADER: frozenset({Action.VIEW, Action.VIEW_PERSONAL}),
+    RoleKind.BRANCH_LEADER: frozenset(
+        {Action.VIEW, Action.VIEW_PERSONAL, Action.MANAGE_MEMBERS, Action.MANAGE_UNITS}
+    ),
+    RoleKind.GROUP_LEADER: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.MANAGE_MEMBERS}),
     RoleKind.VIEWER: frozenset({Action.VIEW}),
     RoleKind.JUDGE: frozenset({Action.VIEW}),
     RoleKind.CREDIT_OFFICER: frozenset({Action.VIEW, Action.VIEW_PERSONAL}),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "hoiso.core",
     "hoiso.org",
     "hoiso.accounts",
+    "hoiso.members",
     "hoiso.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -175,7 +176,7 @@ STATICFILES_DIRS = [
 ]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Outside production, files come from the finders; no collected folder is expected.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -257,4 +258,5 @@ LOGGING = {
 HOISO_DEMO_BUILDERS = [
     "hoiso.org.demo.build",
     "hoiso.accounts.demo.build",
+    "hoiso.members.demo.build",
 ]

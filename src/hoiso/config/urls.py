@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("hoiso.core.urls")),
     path("to-chuc/", include("hoiso.org.urls")),
     path("tai-khoan/", include("hoiso.accounts.urls")),
+    path("hoi-vien/", include("hoiso.members.urls")),
     # Accounts are made by officials: no public sign-up, no self-service e-mail or password reset.
     re_path(
         r"^accounts/(?:signup|email|confirm-email|password/reset)(?:/.*)?$",

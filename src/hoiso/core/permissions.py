@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class Action(models.TextChoices):
     VIEW = "view", _("See the unit and its figures")
     VIEW_PERSONAL = "view_personal", _("See members' personal data")
+    VIEW_SENSITIVE = "view_sensitive", _("See members' ethnicity and religion")
+    MANAGE_MEMBERS = "manage_members", _("Admit, edit and transfer members")
     MANAGE_UNITS = "manage_units", _("Edit units, officials and population")
     RESTRUCTURE = "restructure", _("Restructure units")
     MANAGE_USERS = "manage_users", _("Manage user accounts")

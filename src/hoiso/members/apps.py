@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "hoiso.members"
+    label = "members"
+    verbose_name = _("Members")
+
+    def ready(self) -> None:
+        from hoiso.core import audit, navigation
+        from hoiso.core.permissions import Action
+
+        navigation.register(
+            navigation.NavItem(
+                _("Members"), "members:member_list", "person-hearts", Action.VIEW_PERSONAL, 5
+            )
+        )
+        audit.register_labels(
+            groups={"member": _("Members")},
+            actions={
+                "member.admit": _("Admitted a member"),
+                "member.update": _("Edited a member's record"),
+                "member.transfer": _("Transferred a member"),
+                "member.transfer_request": _("Asked another province to take a member"),
+                "member.transfer_accept": _("Accepted a member from another province"),
+                "member.transfer_refuse": _("Refused a member from another province"),
+                "member.leave": _("Recorded that a member left"),
+                "member.death": _("Recorded a member's death"),
+                "member.reinstate": _("Reinstated a member"),
+                "member.consent": _("Recorded a consent"),
+                "member.view_sensitive": _("Read a member's ethnicity and religion"),
+            },
+        )

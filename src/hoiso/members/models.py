@@ -1,0 +1,275 @@
+"""Members of the Union: the record, its history, consents and lifecycle events."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hoiso.core.scoping import ScopedQuerySet
+from hoiso.core.text import fold, normalize, person_name_key
+from hoiso.members.reference import ETHNICITY_CHOICES, RELIGION_CHOICES
+from hoiso.org.models import AdministrativeArea, Unit, UnitOwnedModel
+
+# Fields that are sensitive personal data (Personal Data Protection Law 91/2025): shown only
+# to roles with Action.VIEW_SENSITIVE, and every reading is logged.
+SENSITIVE_FIELDS = ("ethnicity", "religion")
+
+
+class MemberQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(status=Member.Status.ACTIVE)
+
+
+class Member(UnitOwnedModel):
+    """A member of the Women's Union, kept by her branch or group (`unit`).
+
+    The record is never deleted: leaving, death and transfers change `status` and add a
+    MemberEvent; every change is in the history. `code` is unique nationally.
+    """
+
+    # A merged branch's members belong to the branch that absorbed it.
+    FOLLOWS_UNIT_ON_MERGE = True
+
+    class Gender(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        TRANSFER_PENDING = "transfer_pending", _("Transfer pending")
+        TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+        LEFT = "left", _("Left")
+        DECEASED = "deceased", _("Deceased")
+
+    class MemberType(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary member")
+        HONORARY = "honorary", _("Honorary member")
+
+    class Household(models.TextChoices):
+        NONE = "", _("Not poor")
+        POOR = "poor", _("Poor household")
+        NEAR_POOR = "near_poor", _("Near-poor household")
+
+    class Education(models.TextChoices):
+        NONE = "", _("Not recorded")
+        PRIMARY = "primary", _("Primary school")
+        LOWER_SECONDARY = "lower_secondary", _("Lower secondary school")
+        UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
+
+    class Qualification(models.TextChoices):
+        NONE = "", _("None")
+        VOCATIONAL = "vocational", _("Vocational")
+        COLLEGE = "college", _("College")
+        UNIVERSITY = "university", _("University")
+        POSTGRADUATE = "postgraduate", _("Postgraduate")
+
+    class PoliticalTheory(models.TextChoices):
+        NONE = "", _("None")
+        ELEMENTARY = "elementary", _("Elementary")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    class VNeID(models.IntegerChoices):
+        NONE = 0, _("Not activated")
+        LEVEL_1 = 1, _("Level 1")
+        LEVEL_2 = 2, _("Level 2")
+
+    code = models.CharField(_("member code"), max_length=16, unique=True, editable=False)
+    full_name = models.CharField(_("full name"), max_length=120)
+    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    name_sort = models.CharField(max_length=400, editable=False, db_index=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("sex"), max_length=1, choices=Gender.choices, default=Gender.FEMALE)
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=2, choices=ETHNICITY_CHOICES, blank=True
+    )
+    religion = models.CharField(_("religion"), max_length=20, choices=RELIGION_CHOICES, blank=True)
+    cccd = models.CharField(
+        _("citizen ID (CCCD)"), max_length=12, null=True, blank=True, unique=True
+    )
+    phone = models.CharField(_("phone"), max_length=11, blank=True, db_index=True)
+    address_area = models.ForeignKey(
+        AdministrativeArea,
+        verbose_name=_("commune of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hamlet = models.CharField(_("hamlet / residential group"), max_length=120, blank=True)
+    home_town = models.CharField(_("home town"), max_length=200, blank=True)
+    education = models.CharField(
+        _("general education"), max_length=20, choices=Education.choices, blank=True
+    )
+    qualification = models.CharField(
+        _("professional qualification"), max_length=20, choices=Qualification.choices, blank=True
+    )
+    political_theory = models.CharField(
+        _("political theory"), max_length=20, choices=PoliticalTheory.choices, blank=True
+    )
+    occupation = models.CharField(_("occupation"), max_length=120, blank=True)
+    party_member = models.BooleanField(_("Party member"), default=False)
+    member_type = models.CharField(
+        _("member type"), max_length=10, choices=MemberType.choices, default=MemberType.ORDINARY
+    )
+    is_core = models.BooleanField(_("core member"), default=False)
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+    household = models.CharField(
+        _("household situation"), max_length=10, choices=Household.choices, blank=True
+    )
+    has_phone = models.BooleanField(_("has a phone"), default=False)
+    has_smartphone = models.BooleanField(_("has a smartphone"), default=False)
+    has_internet = models.BooleanField(_("has internet access"), default=False)
+    uses_zalo = models.BooleanField(_("uses Zalo"), default=False)
+    uses_facebook = models.BooleanField(_("uses Facebook"), default=False)
+    uses_tiktok = models.BooleanField(_("uses TikTok"), default=False)
+    vneid_level = models.PositiveSmallIntegerField(
+        _("VNeID account"), choices=VNeID.choices, default=0
+    )
+    has_bank_account = models.BooleanField(_("has a bank account"), default=False)
+    pays_cashless = models.BooleanField(_("pays without cash"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_since = models.DateField(_("status since"), default=timezone.localdate)
+    status_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["name_folded", "name_sort", "unit_path", "updated_at"]
+    )
+    objects = MemberQuerySet.as_manager()
+
+    class Meta(UnitOwnedModel.Meta):
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["name_sort", "pk"]
+        indexes = [
+            *UnitOwnedModel.Meta.indexes,
+            models.Index(
+                fields=["unit_path", "status"],
+                name="members_path_status_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.full_name = normalize(self.full_name)
+        self.name_folded = fold(self.full_name)
+        self.name_sort = person_name_key(self.full_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def age(self) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class MemberEvent(models.Model):
+    """One step of a member's path: admitted, transferred, left, died, reinstated."""
+
+    class Kind(models.TextChoices):
+        ADMITTED = "admitted", _("Admitted")
+        TRANSFERRED = "transferred", _("Transferred")
+        TRANSFER_REQUESTED = "transfer_requested", _("Transfer to another province requested")
+        TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
+        TRANSFER_REFUSED = "transfer_refused", _("Transfer refused")
+        LEFT = "left", _("Left the Union")
+        DIED = "died", _("Died")
+        REINSTATED = "reinstated", _("Reinstated")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("date"))
+    from_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member event")
+        verbose_name_plural = _("member events")
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.get_kind_display()} {self.on}"
+
+
+class TransferRequest(UnitOwnedModel):
+    """A transfer to a unit of another province: the sending unit (`unit`) issues it, the
+    receiving unit (`to_unit`) accepts or refuses it; both keep the trace."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the receiving unit")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfer_requests")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(UnitOwnedModel.Meta):
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        ordering = ["-requested_at"]
+        indexes = [
+            models.Index(
+                fields=["unit_path"],
+                name="members_transfer_path_idx",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.to_unit}"
+
+
+class Consent(models.Model):
+    """A member's consent (or its withdrawal) for one purpose of processing her data."""
+
+    class Purpose(models.TextChoices):
+        MEMBERSHIP = "membership", _("Keeping the membership record")
+        SENSITIVE = "sensitive", _("Recording ethnicity and religion")
+        CONTACT = "contact", _("Being contacted by phone and messages")
+        PUBLICATION = "publication", _("Publishing her name in results and news")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    given = models.BooleanField(_("given"), default=True)
+    on = models.DateField(_("date"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["purpose", "-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.get_purpose_display()}: {self.given}"

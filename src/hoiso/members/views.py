@@ -1,0 +1,217 @@
+"""Pages of the member registry: list and search, a member's record and path, admission,
+edits, transfers (within and across provinces), leaving, death, reinstatement."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hoiso.core.permissions import Action
+from hoiso.core.scoping import path_q
+from hoiso.core.viewkit import submit
+from hoiso.members import forms, selectors, services
+from hoiso.members.models import Member
+from hoiso.org.selectors import areas_for_units, breadcrumb
+
+
+def _require(user, action: str) -> None:
+    if not user.can_anywhere(action):
+        raise Http404
+
+
+def _units_under(request, action=Action.MANAGE_MEMBERS):
+    """Branches and groups under the current unit that the user may manage."""
+    units = selectors.member_units(user=request.user, action=action)
+    current = request.get_current_unit()
+    return units.filter(path_q("path", [current.path])) if current else units
+
+
+@login_required
+@require_GET
+def member_list(request):
+    _require(request.user, Action.VIEW_PERSONAL)
+    search = forms.SearchForm(request.GET or None)
+    search.is_valid()
+    data = search.cleaned_data if search.is_bound else {}
+    filters = {"status": data.get("status"), "member_type": data.get("member_type"),
+               "is_core": True if data.get("is_core") == "1" else None}  # fmt: skip
+    unit = request.get_current_unit()
+    members = selectors.members_list(
+        user=request.user, query=data.get("q", ""), unit=unit, filters=filters
+    )
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    return render(request, "members/member_list.html", {
+        "page": page, "search": search, "unit": unit, "query": data.get("q", ""),
+        "can_admit": request.user.can_anywhere(Action.MANAGE_MEMBERS),
+    })  # fmt: skip
+
+
+@login_required
+@require_GET
+def member_detail(request, pk):
+    member = selectors.member_get(user=request.user, pk=pk)
+    sensitive = selectors.can_see_sensitive(user=request.user, member=member)
+    if sensitive and (member.ethnicity or member.religion):
+        services.log_sensitive_view(actor=request.user, member=member)
+    return render(request, "members/member_detail.html", {
+        "member": member,
+        "sensitive": sensitive,
+        "can_manage": selectors.can_manage(user=request.user, member=member),
+        "events": selectors.member_events(member=member),
+        "consents": member.consents.select_related("recorded_by"),
+        "crumbs": breadcrumb(user=request.user, unit=member.unit),
+        "crumb_link_last": True,
+    })  # fmt: skip
+
+
+def _record_form(request, member=None, **extra):
+    sensitive = (
+        selectors.can_see_sensitive(user=request.user, member=member)
+        if member
+        else request.user.can_anywhere(Action.VIEW_SENSITIVE)
+    )
+    areas = areas_for_units(user=request.user, action=Action.VIEW)
+    return sensitive, areas
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    _require(request.user, Action.MANAGE_MEMBERS)
+    sensitive, areas = _record_form(request)
+    form = forms.AdmitForm(
+        request.POST or None, units=_units_under(request), areas=areas, sensitive=sensitive
+    )
+
+    def admit(data):
+        unit, joined_on = data.pop("unit"), data.pop("joined_on")
+        decision, consents = data.pop("decision"), data.pop("consents")
+        return services.member_admit(actor=request.user, unit=unit, data=data, joined_on=joined_on,
+                                     consents=consents, decision=decision)  # fmt: skip
+
+    member = submit(request, form, admit, lambda m: _("%(name)s has been admitted, code %(code)s.")
+                    % {"name": m.full_name, "code": m.code})  # fmt: skip
+    if member:
+        return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "title": _("Admit a member")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = selectors.member_get(user=request.user, pk=pk, action=Action.MANAGE_MEMBERS)
+    sensitive, areas = _record_form(request, member)
+    form = forms.MemberForm(request.POST or None, instance=member, areas=areas, sensitive=sensitive)
+    if submit(request, form, lambda data: services.member_update(actor=request.user, member=member, data=data),
+              _("The record has been saved.")):  # fmt: skip
+        return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/member_form.html", {
+        "form": form, "member": member, "title": _("Edit the record of %(name)s") % {"name": member.full_name},
+    })  # fmt: skip
+
+
+def _lifecycle(request, pk, form_class, run, success, title, *, units=False):
+    member = selectors.member_get(user=request.user, pk=pk, action=Action.MANAGE_MEMBERS)
+    kwargs = {"units": _units_under(request)} if units else {}
+    form = form_class(request.POST or None, **kwargs)
+    if submit(request, form, lambda data: run(member, data), success):
+        return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/member_form.html", {
+        "form": form, "member": member, "title": title % {"name": member.full_name},
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_transfer(request, pk):
+    def run(member, data):
+        return services.member_transfer(actor=request.user, member=member, to_unit=data["to_unit"],
+                                        on=data["on"], reason=data["reason"])  # fmt: skip
+
+    return _lifecycle(request, pk, forms.TransferForm, run, _("The transfer has been recorded."),
+                      _("Transfer %(name)s"), units=True)  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_leave(request, pk):
+    def run(member, data):
+        return services.member_leave(actor=request.user, member=member, **data)
+
+    return _lifecycle(request, pk, forms.LeaveForm, run, _("Her leaving has been recorded."),
+                      _("%(name)s leaves the Union"))  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_death(request, pk):
+    def run(member, data):
+        return services.member_death(actor=request.user, member=member, **data)
+
+    return _lifecycle(request, pk, forms.DeathForm, run, _("Her death has been recorded."),
+                      _("Record the death of %(name)s"))  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_reinstate(request, pk):
+    def run(member, data):
+        return services.member_reinstate(actor=request.user, member=member, **data)
+
+    return _lifecycle(request, pk, forms.ReinstateForm, run, _("She has been reinstated."),
+                      _("Reinstate %(name)s"), units=True)  # fmt: skip
+
+
+@login_required
+@require_GET
+def member_history(request, pk):
+    member = selectors.member_get(user=request.user, pk=pk)
+    sensitive = selectors.can_see_sensitive(user=request.user, member=member)
+    hidden = set() if sensitive else {"ethnicity", "religion"}
+    records = list(member.history.select_related("history_user").order_by("-history_date")[:100])
+    rows = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            for change in newer.diff_against(older, excluded_fields=["unit"]).changes:
+                if change.field in hidden:
+                    continue
+                changes.append({"field": Member._meta.get_field(change.field).verbose_name,
+                                "old": change.old, "new": change.new})  # fmt: skip
+        rows.append({"record": newer, "changes": changes})
+    if sensitive:
+        services.log_sensitive_view(actor=request.user, member=member)
+    return render(request, "members/member_history.html", {"member": member, "rows": rows})
+
+
+@login_required
+@require_GET
+def transfer_list(request):
+    _require(request.user, Action.MANAGE_MEMBERS)
+    return render(request, "members/transfer_list.html", {
+        "incoming": selectors.transfers_incoming(user=request.user),
+        "outgoing": selectors.transfers_outgoing(user=request.user)[:100],
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_decide(request, pk):
+    transfer = selectors.transfers_incoming(user=request.user).filter(pk=pk).first()
+    if transfer is None:
+        raise Http404
+    units = selectors.member_units(user=request.user).filter(
+        path_q("path", [transfer.to_unit.path])
+    )
+    form = forms.DecideForm(
+        request.POST or None, units=units, initial={"to_unit": transfer.to_unit_id}
+    )
+    if submit(request, form, lambda data: services.transfer_decide(actor=request.user, request=transfer, **data),
+              _("The decision has been recorded.")):  # fmt: skip
+        return redirect("members:transfer_list")
+    return render(request, "members/member_form.html", {
+        "form": form, "member": transfer.member,
+        "title": _("Transfer of %(name)s from %(unit)s") % {"name": transfer.member.full_name, "unit": transfer.unit.name},
+    })  # fmt: skip

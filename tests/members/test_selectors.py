@@ -1,0 +1,216 @@
+"""Member reads: scope per persona, search by name/phone/CCCD/code, Vietnamese order."""
+
+import pytest
+from django.http import Http404
+
+from hoiso.members import selectors
+from hoiso.members.models import Member
+from hoiso.members.services import member_transfer
+from tests.helpers import today
+from tests.members.helpers import admit, make_cccd
+
+pytestmark = [pytest.mark.django_db, pytest.mark.portable]
+
+
+@pytest.fixture
+def people(tree, tinh_admin):
+    """Members in every commune: a1, a1a, a2 (commune A), b1 (commune B), c1 (province Q)."""
+    from tests.helpers import make_user
+
+    q_admin = make_user("q_admin", role="province_admin", unit=tree.q)
+    cccd = make_cccd("092", serial=4321)
+    return {
+        "lan": admit(
+            tinh_admin, tree.a1, full_name="Nguyễn Thị Lan", phone="0912345678", cccd=cccd
+        ),
+        "dao": admit(tinh_admin, tree.a1a, full_name="Trần Thị Đào", phone="0387654321"),
+        "anh": admit(tinh_admin, tree.a2, full_name="Lê Thị Ánh"),
+        "mai": admit(tinh_admin, tree.b1, full_name="Phạm Thị Mai"),
+        "cuc": admit(q_admin, tree.c1, full_name="Võ Thị Cúc"),
+    }
+
+
+def names(qs) -> set[str]:
+    return {m.full_name for m in qs}
+
+
+# ------------------------------------------------------------------ scope
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("tinh_admin", {"lan", "dao", "anh", "mai"}),
+        ("xa_officer", {"lan", "dao", "anh"}),
+        ("xa_officer_other", {"mai"}),
+        ("chi_hoi_leader", {"lan", "dao"}),
+        ("member", set()),
+        ("anonymous", set()),
+    ],
+)
+def test_members_visible_per_persona(people, personas, persona, expected):
+    visible = selectors.members_visible(user=personas[persona])
+    assert set(visible.values_list("pk", flat=True)) == {people[k].pk for k in expected}
+
+
+def test_viewer_sees_no_member(people, viewer):
+    """A viewer sees the unit's figures, not members' personal data."""
+    assert not selectors.members_visible(user=viewer).exists()
+    with pytest.raises(Http404):
+        selectors.member_get(user=viewer, pk=people["lan"].pk)
+
+
+def test_member_get_out_of_scope_is_404(people, xa_officer, xa_officer_other):
+    assert selectors.member_get(user=xa_officer, pk=people["lan"].pk) == people["lan"]
+    with pytest.raises(Http404):
+        selectors.member_get(user=xa_officer_other, pk=people["lan"].pk)
+    with pytest.raises(Http404):
+        selectors.member_get(user=xa_officer, pk="not-a-number")
+
+
+def test_list_by_unit_stays_in_scope(tree, people, xa_officer, chi_hoi_leader):
+    assert names(selectors.members_list(user=xa_officer, unit=tree.a1)) == {
+        "Nguyễn Thị Lan",
+        "Trần Thị Đào",
+    }
+    assert names(selectors.members_list(user=xa_officer, unit=tree.b)) == set()
+    assert names(selectors.members_list(user=chi_hoi_leader, unit=tree.a)) == {
+        "Nguyễn Thị Lan",
+        "Trần Thị Đào",
+    }
+
+
+# ------------------------------------------------------------------ search
+
+
+def search(user, query):
+    return names(selectors.members_list(user=user, query=query))
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["nguyen thi lan", "Nguyễn Thị Lan", "lan nguyen", "NGUYEN LAN", "  nguyễn   lan ", "Lan"],
+)
+def test_name_search_with_or_without_diacritics(people, tinh_admin, query):
+    assert search(tinh_admin, query) == {"Nguyễn Thị Lan"}
+
+
+@pytest.mark.parametrize("query", ["dao", "Đào", "đào", "tran dao"])
+def test_d_with_stroke_folds_to_d(people, tinh_admin, query):
+    assert search(tinh_admin, query) == {"Trần Thị Đào"}
+
+
+def test_name_search_needs_every_word(people, tinh_admin):
+    assert search(tinh_admin, "lan mai") == set()
+    assert search(tinh_admin, "thi") == {
+        "Nguyễn Thị Lan",
+        "Trần Thị Đào",
+        "Lê Thị Ánh",
+        "Phạm Thị Mai",
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["0912345678", "0912 345 678", "0912.345.678", "+84 912 345 678", "84912345678", "912345678"],
+)
+def test_phone_in_any_format(people, tinh_admin, query):
+    assert search(tinh_admin, query) == {"Nguyễn Thị Lan"}
+
+
+def test_cccd_prefix(people, tinh_admin):
+    cccd = people["lan"].cccd
+    assert search(tinh_admin, cccd) == {"Nguyễn Thị Lan"}
+    assert search(tinh_admin, cccd[:8]) == {"Nguyễn Thị Lan"}
+
+
+def test_member_code(people, tinh_admin):
+    code = Member.objects.get(pk=people["dao"].pk).code
+    assert search(tinh_admin, code) == {"Trần Thị Đào"}
+    assert search(tinh_admin, code.lower()) == {"Trần Thị Đào"}
+
+
+def test_search_never_reaches_outside_scope(people, xa_officer_other):
+    assert search(xa_officer_other, "lan") == set()
+    assert search(xa_officer_other, "0912345678") == set()
+    assert search(xa_officer_other, people["lan"].code) == set()
+
+
+def test_search_with_like_wildcards_matches_literally(people, tinh_admin):
+    assert search(tinh_admin, "%") == set()
+    assert search(tinh_admin, "_") == set()
+
+
+def test_empty_search_lists_everyone_in_scope(people, xa_officer):
+    assert search(xa_officer, "   ") == {"Nguyễn Thị Lan", "Trần Thị Đào", "Lê Thị Ánh"}
+
+
+def test_filters(people, xa_officer, tinh_admin):
+    member_transfer(actor=tinh_admin, member=people["anh"], to_unit=people["mai"].unit, on=today())
+    listed = selectors.members_list(
+        user=tinh_admin, filters={"unit": people["mai"].unit_id, "status": ""}
+    )
+    assert names(listed) == {"Lê Thị Ánh", "Phạm Thị Mai"}
+
+
+# ------------------------------------------------------------------ order
+
+
+def test_vietnamese_order_given_name_first(tree, tinh_admin):
+    for name in ["Nguyễn Thị Bình", "Trần Văn An", "Lê Thị Ánh", "Đỗ Thị Đào", "Phạm Thị Dung",
+                 "Hoàng Thị Anh", "Vũ Thị Ân", "Bùi Thị Ă"]:  # fmt: skip
+        admit(
+            tinh_admin, tree.a1, full_name=name, gender="F", member_type="honorary", decision="1/QĐ"
+        )
+    listed = [m.full_name for m in selectors.members_list(user=tinh_admin)]
+    # a < ă < â; Anh before Ánh (same letters, level tone first); d < đ; then the family name.
+    assert listed == ["Trần Văn An", "Hoàng Thị Anh", "Lê Thị Ánh", "Bùi Thị Ă", "Vũ Thị Ân",
+                      "Nguyễn Thị Bình", "Phạm Thị Dung", "Đỗ Thị Đào"]  # fmt: skip
+
+
+def test_same_given_name_ordered_by_family_name(tree, tinh_admin):
+    for name in ["Trần Thị Lan", "Đặng Thị Lan", "Bùi Thị Lan"]:
+        admit(tinh_admin, tree.a1, full_name=name)
+    assert [m.full_name for m in selectors.members_list(user=tinh_admin)] == [
+        "Bùi Thị Lan", "Đặng Thị Lan", "Trần Thị Lan"]  # fmt: skip
+
+
+# ------------------------------------------------------------------ sensitive data and management
+
+
+def test_can_see_sensitive(people, personas, viewer):
+    lan = people["lan"]
+    expected = {"tinh_admin": True, "xa_officer": True, "xa_officer_other": False,
+                "chi_hoi_leader": False, "member": False, "anonymous": False}  # fmt: skip
+    for persona, allowed in expected.items():
+        assert selectors.can_see_sensitive(user=personas[persona], member=lan) is allowed, persona
+    assert selectors.can_see_sensitive(user=viewer, member=lan) is False
+
+
+def test_can_manage(people, personas, viewer):
+    lan, anh = people["lan"], people["anh"]
+    assert selectors.can_manage(user=personas["chi_hoi_leader"], member=lan)
+    assert not selectors.can_manage(user=personas["chi_hoi_leader"], member=anh)
+    assert not selectors.can_manage(user=personas["xa_officer_other"], member=lan)
+    assert not selectors.can_manage(user=viewer, member=lan)
+
+
+def test_member_units_are_active_branches_and_groups_in_scope(tree, chi_hoi_leader, xa_officer):
+    from hoiso.org.services import units_merge
+
+    assert [u.code for u in selectors.member_units(user=chi_hoi_leader)] == ["A1", "A1A", "A1B"]
+    units_merge(actor=xa_officer, sources=[tree.a2], target=tree.a1, effective_on=today())
+    codes = [u.code for u in selectors.member_units(user=xa_officer)]
+    assert set(codes) == {"A1", "A1A", "A1B", "A2A"}  # no commune, no retired branch
+
+
+def test_transfers_incoming_and_outgoing(tree, people, xa_officer, q_officer, xa_officer_other):
+    request = member_transfer(actor=xa_officer, member=people["lan"], to_unit=tree.c1, on=today())
+    assert list(selectors.transfers_incoming(user=q_officer)) == [request]
+    assert list(selectors.transfers_outgoing(user=xa_officer)) == [request]
+    assert not selectors.transfers_incoming(user=xa_officer).exists()
+    assert not selectors.transfers_outgoing(user=q_officer).exists()
+    assert selectors.transfer_get(user=q_officer, pk=request.pk) == request
+    assert selectors.transfer_get(user=xa_officer, pk=request.pk) == request
+    with pytest.raises(Http404):
+        selectors.transfer_get(user=xa_officer_other, pk=request.pk)
