@@ -359,6 +359,14 @@ class TestTransferToAnotherProvince:
             with nothing_changes(), pytest.raises(MemberError, match="already been decided"):
                 transfer_decide(actor=q_officer, request=request_, accept=accept)
 
+    def test_death_cancels_a_pending_transfer(self, lan, request_, xa_officer, q_officer):
+        member_death(actor=xa_officer, member=reread(lan), on=today())
+        assert TransferRequest.objects.get().status == TransferRequest.Status.CANCELLED
+        assert reread(lan).status == Member.Status.DECEASED
+        for accept in (True, False):
+            with nothing_changes(), pytest.raises(MemberError, match="already been decided"):
+                transfer_decide(actor=q_officer, request=request_, accept=accept)
+
     def test_pending_member_cannot_leave_or_transfer_again(self, tree, lan, request_, xa_officer):
         with nothing_changes(), pytest.raises(MemberError, match="not an active member"):
             member_leave(actor=xa_officer, member=reread(lan), on=today(), reason="moved")

@@ -218,6 +218,7 @@ class TransferRequest(UnitOwnedModel):
         PENDING = "pending", _("Waiting for the receiving unit")
         ACCEPTED = "accepted", _("Accepted")
         REFUSED = "refused", _("Refused")
+        CANCELLED = "cancelled", _("Cancelled")
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfer_requests")
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")

@@ -7,8 +7,8 @@ it), writes the member's event and the audit log. Records are never deleted.
 from __future__ import annotations
 
 import datetime
-import uuid
 import unicodedata
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from hoiso.core import audit
 from hoiso.core.errors import ServiceError
 from hoiso.core.permissions import Action
-from hoiso.core.text import normalize
 from hoiso.core.scoping import user_can
+from hoiso.core.text import normalize
 from hoiso.members.models import Consent, Member, MemberEvent, TransferRequest
 from hoiso.members.validators import ValueProblem, check_cccd, normalize_cccd, normalize_phone
 from hoiso.org.models import Unit
@@ -133,7 +133,11 @@ def member_admit(*, actor, unit: Unit, data: dict[str, Any], joined_on: datetime
     data = clean_member_data(data)
     _check_admission(data, joined_on, decision)
     member = Member(
-        unit=unit, joined_on=joined_on, status_since=joined_on, code=f"tmp{uuid.uuid4().hex[:12]}", **data
+        unit=unit,
+        joined_on=joined_on,
+        status_since=joined_on,
+        code=f"tmp{uuid.uuid4().hex[:12]}",
+        **data,
     )
     try:
         member.save()
@@ -244,6 +248,8 @@ def transfer_decide(*, actor, request: TransferRequest, accept: bool, to_unit: U
     if not in_province or not user_can(actor, Action.MANAGE_MEMBERS, target.path):
         raise MemberError(_("Only the receiving unit can decide on this transfer."))
     member = Member.objects.select_for_update().get(pk=request.member_id)
+    if member.status != Member.Status.TRANSFER_PENDING:
+        raise MemberError(_("This transfer is no longer waiting for a decision."))
     today = timezone.localdate()
     if accept:
         _check_unit(target)
@@ -315,6 +321,10 @@ def member_death(*, actor, member: Member, on: datetime.date) -> Member:
         raise MemberError(_("Her death has already been recorded."))
     if member.date_of_birth and on < member.date_of_birth or on > timezone.localdate():
         raise MemberError(_("The date of death is not possible."))
+    # A transfer still waiting for the other province is cancelled: there is no one to receive.
+    TransferRequest.objects.filter(member=member, status=TransferRequest.Status.PENDING).update(
+        status=TransferRequest.Status.CANCELLED, decided_by=actor, decided_at=timezone.now()
+    )
     member.status, member.status_since, member.status_reason = Member.Status.DECEASED, on, ""
     member.save()
     _event(member, MemberEvent.Kind.DIED, on, actor, from_unit=member.unit)

@@ -181,7 +181,7 @@ def member_history(request, pk):
                 changes.append({"field": Member._meta.get_field(change.field).verbose_name,
                                 "old": change.old, "new": change.new})  # fmt: skip
         rows.append({"record": newer, "changes": changes})
-    if sensitive:
+    if sensitive and any(r.ethnicity or r.religion for r in records):
         services.log_sensitive_view(actor=request.user, member=member)
     return render(request, "members/member_history.html", {"member": member, "rows": rows})
 
