@@ -269,6 +269,10 @@ SPECS: list[Spec] = [
     Spec("members:member_detail", lambda w: reverse("members:member_detail", args=[w.members["a1"].pk]),
          label="branch", expect={"chi_hoi_leader": 200}),
     Spec("members:member_history", _member_url("members:member_history")),
+    Spec("members:member_export", lambda w: reverse("members:member_export") + "?format=csv",
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, hidden=MEMBER_NAMES),
+    Spec("members:member_export", lambda w: reverse("members:member_export") + "?format=xlsx", label="xlsx",
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
     Spec("members:member_create", lambda w: reverse("members:member_create"),
          expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
     # No target in the URL: the sibling and the branch leader get the form back (the branch is
@@ -376,7 +380,7 @@ def test_matrix(spec: Spec, persona: str, world: World, client):
         and response.status_code == 200
         and persona in ("member", "xa_officer_other", "chi_hoi_leader")
     ):
-        content = response.content.decode()
+        content = _body(response).decode()
         for text in spec.hidden(world):
             if persona == "chi_hoi_leader" and text == "Chi hội Khu vực 1":
                 continue  # her own branch
@@ -391,8 +395,15 @@ def test_lists_show_the_unit_to_its_own_official(spec: Spec, world: World, clien
     """The counterpart of `hidden`: what the sibling may not see, the unit's official does see
     (so the hidden-text check cannot pass on an empty page)."""
     client.force_login(world.users["xa_officer"])
-    content = client.get(spec.url(world)).content.decode()
+    content = _body(client.get(spec.url(world))).decode()
     assert any(text in content for text in spec.hidden(world)), spec.id
+
+
+def _body(response) -> bytes:
+    """The whole body, for streamed responses (exports) too."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 # ---------------------------------------------------------------------------------- coverage

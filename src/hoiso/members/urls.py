@@ -7,6 +7,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="member_list"),
     path("ket-nap/", views.member_create, name="member_create"),
+    path("xuat/", views.member_export, name="member_export"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/sua/", views.member_edit, name="member_edit"),
     path("<int:pk>/lich-su/", views.member_history, name="member_history"),

@@ -3,15 +3,17 @@ edits, transfers (within and across provinces), leaving, death, reinstatement.""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hoiso.core import audit
 from hoiso.core.permissions import Action
-from hoiso.core.scoping import path_q
+from hoiso.core.scoping import path_q, user_can
 from hoiso.core.viewkit import submit
-from hoiso.members import forms, selectors, services
+from hoiso.members import exporting, forms, selectors, services
 from hoiso.members.models import Member
 from hoiso.org.selectors import areas_for_units, breadcrumb
 
@@ -32,6 +34,16 @@ def _units_under(request, action=Action.MANAGE_MEMBERS):
 @require_GET
 def member_list(request):
     _require(request.user, Action.VIEW_PERSONAL)
+    search, data, _filters, unit, members = _listed(request)
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    return render(request, "members/member_list.html", {
+        "page": page, "search": search, "unit": unit, "query": data.get("q", ""),
+        "can_admit": request.user.can_anywhere(Action.MANAGE_MEMBERS),
+    })  # fmt: skip
+
+
+def _listed(request):
+    """The list's members from the query string: the same filters as the page."""
     search = forms.SearchForm(request.GET or None)
     search.is_valid()
     data = search.cleaned_data if search.is_bound else {}
@@ -41,11 +53,32 @@ def member_list(request):
     members = selectors.members_list(
         user=request.user, query=data.get("q", ""), unit=unit, filters=filters
     )
-    page = Paginator(members, 50).get_page(request.GET.get("page"))
-    return render(request, "members/member_list.html", {
-        "page": page, "search": search, "unit": unit, "query": data.get("q", ""),
-        "can_admit": request.user.can_anywhere(Action.MANAGE_MEMBERS),
-    })  # fmt: skip
+    return search, data, filters, unit, members
+
+
+@login_required
+@require_GET
+def member_export(request):
+    """The filtered list as XLSX or CSV. Sensitive columns only for roles allowed to see them
+    in the listed unit; every export is logged."""
+    _require(request.user, Action.VIEW_PERSONAL)
+    _search, data, filters, unit, members = _listed(request)
+    sensitive = unit is not None and user_can(request.user, Action.VIEW_SENSITIVE, unit.path)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    name = f"hoi-vien-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(exporting.csv_lines(members, sensitive=sensitive),
+                                         content_type="text/csv; charset=utf-8")  # fmt: skip
+        count = members.count()
+    else:
+        output, count = exporting.write_xlsx(members, sensitive=sensitive)
+        response = FileResponse(output, as_attachment=True, filename=name,
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    audit.record(actor=request.user, action="member.export", unit_path=unit.path if unit else "",
+                 details={"format": fmt, "rows": count, "sensitive": sensitive, "query": data.get("q", ""),
+                          "filters": {k: v for k, v in filters.items() if v not in (None, "")}})  # fmt: skip
+    return response
 
 
 @login_required
