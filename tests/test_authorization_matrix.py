@@ -35,6 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hoiso.accounts.models import Role
 from hoiso.core import progress
 from hoiso.core.spreadsheets import read_table
+from hoiso.members.cards import card_token
 from hoiso.members.services import member_admit, member_leave, member_transfer
 from hoiso.org.models import Official, Position
 from hoiso.org.selectors import CURRENT_UNIT_SESSION_KEY
@@ -273,6 +274,13 @@ SPECS: list[Spec] = [
          expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, hidden=MEMBER_NAMES),
     Spec("members:member_export", lambda w: reverse("members:member_export") + "?format=xlsx", label="xlsx",
          expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
+    Spec("members:member_card", _member_url("members:member_card")),
+    Spec("members:member_cards", lambda w: reverse("members:member_cards"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
+    # Public: anyone holding the card's signed token sees only name, unit and status.
+    Spec("members:member_verify",
+         lambda w: reverse("members:member_verify", args=[card_token(w.members["a2"])]),
+         expect={"anonymous": 200, "member": 200, "xa_officer_other": 200, "chi_hoi_leader": 200}),
     Spec("members:member_create", lambda w: reverse("members:member_create"),
          expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
     # No target in the URL: the sibling and the branch leader get the form back (the branch is

@@ -254,6 +254,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# Fonts for PDF documents (member cards): Noto Sans covers Vietnamese; Debian's fonts-noto-core.
+HOISO_PDF_FONT_DIR = Path(env_str("HOISO_PDF_FONT_DIR", "/usr/share/fonts/truetype/noto"))
+
 # Steps of `manage.py demo`, in order; each later app appends its own builder.
 HOISO_DEMO_BUILDERS = [
     "hoiso.org.demo.build",

@@ -30,5 +30,7 @@ class MembersConfig(AppConfig):
                 "member.reinstate": _("Reinstated a member"),
                 "member.consent": _("Recorded a consent"),
                 "member.view_sensitive": _("Read a member's ethnicity and religion"),
+                "member.export": _("Exported a member list"),
+                "member.cards": _("Printed member cards"),
             },
         )

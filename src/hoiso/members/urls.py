@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.member_list, name="member_list"),
     path("ket-nap/", views.member_create, name="member_create"),
     path("xuat/", views.member_export, name="member_export"),
+    path("the/", views.member_cards, name="member_cards"),
+    path("<int:pk>/the/", views.member_card, name="member_card"),
+    path("xac-minh/<str:token>/", views.member_verify, name="member_verify"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/sua/", views.member_edit, name="member_edit"),
     path("<int:pk>/lich-su/", views.member_history, name="member_history"),
@@ -17,4 +20,18 @@ urlpatterns = [
     path("<int:pk>/phuc-hoi/", views.member_reinstate, name="member_reinstate"),
     path("chuyen-sinh-hoat/", views.transfer_list, name="transfer_list"),
     path("chuyen-sinh-hoat/<int:pk>/", views.transfer_decide, name="transfer_decide"),
+]
+
+# import
+from hoiso.members import views_import  # noqa: E402
+
+urlpatterns += [
+    path("nhap/", views_import.import_list, name="import_list"),
+    path("nhap/mau/", views_import.import_template, name="import_template"),
+    path("nhap/tai-len/", views_import.import_start, name="import_start"),
+    path("nhap/<int:pk>/", views_import.import_detail, name="import_detail"),
+    path("nhap/<int:pk>/tien-do/", views_import.import_status, name="import_status"),
+    path("nhap/<int:pk>/nhap/", views_import.import_apply, name="import_apply"),
+    path("nhap/<int:pk>/bao-loi/", views_import.import_report, name="import_report"),
+    path("nhap/<int:pk>/hoan-tac/", views_import.import_undo, name="import_undo"),
 ]

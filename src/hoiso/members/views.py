@@ -1,10 +1,12 @@
 """Pages of the member registry: list and search, a member's record and path, admission,
 edits, transfers (within and across provinces), leaving, death, reinstatement."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,7 +15,7 @@ from hoiso.core import audit
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import path_q, user_can
 from hoiso.core.viewkit import submit
-from hoiso.members import exporting, forms, selectors, services
+from hoiso.members import cards, exporting, forms, selectors, services
 from hoiso.members.models import Member
 from hoiso.org.selectors import areas_for_units, breadcrumb
 
@@ -79,6 +81,64 @@ def member_export(request):
                  details={"format": fmt, "rows": count, "sensitive": sensitive, "query": data.get("q", ""),
                           "filters": {k: v for k, v in filters.items() if v not in (None, "")}})  # fmt: skip
     return response
+
+
+def _verify_url(request, member) -> str:
+    return request.build_absolute_uri(
+        reverse("members:member_verify", args=[cards.card_token(member)])
+    )
+
+
+def _cards_response(request, members, filename: str, unit_path: str, count: int):
+    try:
+        pdf = cards.cards_pdf(members, lambda m: _verify_url(request, m))
+    except cards.CardError as exc:
+        messages.error(request, str(exc))
+        return redirect("members:member_list")
+    audit.record(
+        actor=request.user, action="member.cards", unit_path=unit_path, details={"cards": count}
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def member_card(request, pk):
+    """Her card as a PDF, with a QR code that anyone can check on the verification page."""
+    member = selectors.member_get(user=request.user, pk=pk)
+    return _cards_response(
+        request, [member], f"the-hoi-vien-{member.code}.pdf", member.unit_path, 1
+    )
+
+
+CARDS_LIMIT = 500
+
+
+@login_required
+@require_GET
+def member_cards(request):
+    """Cards of the listed active members (the list's filters), at most CARDS_LIMIT at a time."""
+    _require(request.user, Action.VIEW_PERSONAL)
+    _search, _data, _filters, unit, members = _listed(request)
+    members = list(
+        members.filter(status=Member.Status.ACTIVE).select_related("unit", "unit__parent")[
+            :CARDS_LIMIT
+        ]
+    )
+    return _cards_response(
+        request, members, "the-hoi-vien.pdf", unit.path if unit else "", len(members)
+    )
+
+
+@require_GET
+def member_verify(request, token):
+    """Public: whether the card's holder is a member today. Only her name, unit and status."""
+    member = cards.member_from_token(token)
+    if member is None:
+        raise Http404
+    return render(request, "members/member_verify.html", {"member": member})
 
 
 @login_required
