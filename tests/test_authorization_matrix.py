@@ -167,6 +167,33 @@ def _record(**fields):
     return {**data, **fields}
 
 
+def _import_batch(w, status="mapping"):
+    """A member import of commune A (default unit: branch a2), taken as far as `status`."""
+    from hoiso.members.importing import services as imports
+
+    actor = w.users["xa_officer"]
+    data = xlsx_bytes([["Họ và tên", "Ngày sinh"], ["Trương Thị Nhập", "12/05/1990"]], sheet="Hội viên")
+    batch = imports.batch_create(actor=actor, unit=w.tree.a2, file_name="hoi-vien-a2.xlsx", data=data)
+    if status != "mapping":
+        imports.batch_map(actor=actor, batch=batch, mapping=batch.mapping)
+        imports.batch_check(actor=actor, batch=batch)
+    if status == "done":
+        imports.batch_import(actor=actor, batch=batch, mode="all")
+    return batch
+
+
+def _import_url(name, status="mapping"):
+    return lambda w: reverse(name, args=[_import_batch(w, status).pk])
+
+
+def _members_file(w):
+    data = xlsx_bytes([["Họ và tên", "Ngày sinh"], ["Trương Thị Nhập", "12/05/1990"]], sheet="Hội viên")
+    return {"file": SimpleUploadedFile("hoi-vien.xlsx", data), "unit": w.tree.pks["a2"]}
+
+
+IMPORT_FILES = lambda w: ["hoi-vien-a2.xlsx"]  # noqa: E731
+
+
 SPECS: list[Spec] = [
     # ---------------------------------------------------------------- core
     Spec("core:home", lambda w: reverse("core:home"),
@@ -309,6 +336,27 @@ SPECS: list[Spec] = [
     Spec("members:transfer_decide", lambda w: reverse("members:transfer_decide", args=[w.transfer.pk])),
     Spec("members:transfer_decide", lambda w: reverse("members:transfer_decide", args=[w.transfer.pk]),
          method="post", writes=True, data=lambda w: {"accept": "1", "to_unit": w.tree.pks["a2"], "reason": ""}),
+    # members: import (the batch belongs to branch a2; see _import_batch)
+    Spec("members:import_list", lambda w: _import_batch(w) and reverse("members:import_list"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, hidden=IMPORT_FILES),
+    Spec("members:import_template", lambda w: reverse("members:import_template"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
+    Spec("members:import_start", lambda w: reverse("members:import_start"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
+    # No target in the URL: the sibling and the branch leader get the form back (branch a2 is
+    # not among their choices) and nothing is written.
+    Spec("members:import_start", lambda w: reverse("members:import_start"), method="post", writes=True,
+         data=_members_file, expect={"xa_officer_other": 200, "chi_hoi_leader": 200},
+         refused=("xa_officer_other", "chi_hoi_leader")),
+    Spec("members:import_detail", _import_url("members:import_detail")),
+    Spec("members:import_detail", _import_url("members:import_detail"), method="post", writes=True,
+         data=lambda w: {"col_0": "full_name", "col_1": "date_of_birth"}),
+    Spec("members:import_status", _import_url("members:import_status", "checked")),
+    Spec("members:import_apply", _import_url("members:import_apply", "checked"), method="post",
+         writes=True, data=lambda w: {"mode": "all"}),
+    Spec("members:import_report", _import_url("members:import_report", "checked")),
+    Spec("members:import_undo", _import_url("members:import_undo", "done"), method="post",
+         writes=True, data=lambda w: {}),
     # Third-party pages HộiSố switches off (no public sign-up, no self-service reset).
     Spec("account_disabled", lambda w: "/accounts/signup/",
          expect={"anonymous": 404, "xa_officer": 404, "tinh_admin": 404}),

@@ -48,7 +48,15 @@ def admit(actor, unit, *, joined_on=None, consents=("membership",), decision="",
 
 def member_snapshot() -> dict[str, list]:
     """Every row the member services write."""
-    from hoiso.members.models import Consent, Member, MemberEvent, TransferRequest
+    from hoiso.members.models import (
+        Consent,
+        ImportBatch,
+        ImportedMember,
+        ImportMapping,
+        Member,
+        MemberEvent,
+        TransferRequest,
+    )
 
     def rows(model, *fields):
         return list(model._default_manager.order_by("pk").values_list("pk", *fields))
@@ -61,6 +69,10 @@ def member_snapshot() -> dict[str, list]:
         "events": rows(MemberEvent, "member_id", "kind", "on", "from_unit_id", "to_unit_id"),
         "transfers": rows(TransferRequest, "member_id", "unit_id", "to_unit_id", "status"),
         "consents": rows(Consent, "member_id", "purpose", "given", "on"),
+        "import_batches": rows(ImportBatch, "unit_id", "status", "mode", "mapping", "rows_created",
+                               "rows_updated", "rows_error"),
+        "imported_members": rows(ImportedMember, "batch_id", "member_id", "created"),
+        "import_mappings": rows(ImportMapping, "unit_id", "columns"),
     }  # fmt: skip
 
 

@@ -274,3 +274,101 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.get_purpose_display()}: {self.given}"
+
+
+class ImportBatch(UnitOwnedModel):
+    """One upload of a member list, from the column mapping to the written rows.
+
+    `unit` is the default branch or group chosen on the upload form (rows may name other
+    branches and groups of the same commune). The uploaded file is kept in `stored_name` for
+    the dry run, the import and the error report. `outcome` holds the counts and the rows
+    with problems (at most MAX_LISTED of them) of the last dry run or import.
+    """
+
+    MAX_LISTED = 1000
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", _("Columns to confirm")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked, not imported yet")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported into the registry")
+        FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all", _("All or nothing: import only if every row is correct")
+        VALID_ONLY = "valid", _("Only the correct rows; the others go to the error report")
+
+    file_name = models.CharField(_("file"), max_length=200)
+    stored_name = models.CharField(max_length=255)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=list)  # one field name (or "") per file column
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.MAPPING
+    )
+    mode = models.CharField(_("mode"), max_length=5, choices=Mode.choices, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_created = models.PositiveIntegerField(_("new"), default=0)
+    rows_updated = models.PositiveIntegerField(_("updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rows_error = models.PositiveIntegerField(_("with problems"), default=0)
+    outcome = models.JSONField(default=dict, blank=True)
+    progress = models.ForeignKey(
+        "core.TaskProgress", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+
+    class Meta(UnitOwnedModel.Meta):
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["unit_path"],
+                name="members_import_path_idx",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ImportedMember(models.Model):
+    """A member an import batch wrote: created (undone by marking her left) or updated."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="members")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    created = models.BooleanField(default=True)
+    row_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("imported member")
+        verbose_name_plural = _("imported members")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "member"], name="members_imported_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.member_id}"
+
+
+class ImportMapping(models.Model):
+    """The unit's last confirmed column mapping (folded header → field), proposed next time."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="+")
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import column mapping")
+        verbose_name_plural = _("import column mappings")
+
+    def __str__(self) -> str:
+        return str(self.unit_id)

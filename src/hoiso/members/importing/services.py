@@ -1,0 +1,192 @@
+"""Import batches: creating one from an upload, confirming its columns, the dry run, the
+import and its undoing. Tasks and views call these; each checks the actor's scope again."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoiso.core import audit
+from hoiso.core.permissions import Action
+from hoiso.core.scoping import user_can
+from hoiso.core.spreadsheets import Table, read_table
+from hoiso.members.importing.apply import Written, apply_plan
+from hoiso.members.importing.columns import BY_FIELD, REQUIRED, propose_mapping, remembered_from
+from hoiso.members.importing.plan import ERROR, Plan, build_plan
+from hoiso.members.importing.report import error_report
+from hoiso.members.models import ImportBatch, ImportedMember, ImportMapping, Member, MemberEvent
+from hoiso.members.services import MemberError
+from hoiso.org.models import Unit
+
+UNDO_REASON = "Import undone"  # gettext at use; the catalogue says "Hoàn tác lần nhập"
+
+
+def _require(actor, unit: Unit) -> None:
+    if not user_can(actor, Action.MANAGE_MEMBERS, unit.path):
+        raise MemberError(_("You may change members only in your own unit and those below it."))
+
+
+def batch_create(*, actor, unit: Unit, file_name: str, data: bytes) -> ImportBatch:
+    """Store the upload and propose the mapping (the unit's last one for the same headers).
+    The file is read once here: a broken file is refused before anything is kept."""
+    _require(actor, unit)
+    table = read_table(data, file_name)
+    remembered = ImportMapping.objects.filter(unit=unit).values_list("columns", flat=True).first()
+    stored = default_storage.save(f"uploads/members/{file_name[-80:]}", ContentFile(data))
+    return ImportBatch.objects.create(
+        unit=unit, file_name=file_name[-200:], stored_name=stored, headers=table.headers,
+        mapping=propose_mapping(table.headers, remembered), created_by=actor,
+    )  # fmt: skip
+
+
+def load_table(batch: ImportBatch) -> Table:
+    with default_storage.open(batch.stored_name, "rb") as handle:
+        return read_table(handle.read(), batch.file_name)
+
+
+def check_mapping(headers: list[str], mapping: list[str]) -> list[str]:
+    """What is wrong with a mapping, for the form: a required field missing or a field twice."""
+    problems = []
+    chosen = [f for f in mapping if f]
+    for name in REQUIRED:
+        if name not in chosen:
+            problems.append(
+                _("Choose the column that holds “%(field)s”.") % {"field": BY_FIELD[name].label}
+            )
+    for name in sorted({f for f in chosen if chosen.count(f) > 1}):
+        problems.append(
+            _("“%(field)s” is chosen for more than one column.") % {"field": BY_FIELD[name].label}
+        )
+    return problems
+
+
+@transaction.atomic
+def batch_map(*, actor, batch: ImportBatch, mapping: list[str]) -> ImportBatch:
+    """Confirm the columns; the unit remembers them for its next file."""
+    _require(actor, batch.unit)
+    if batch.status not in (
+        ImportBatch.Status.MAPPING,
+        ImportBatch.Status.CHECKED,
+        ImportBatch.Status.FAILED,
+    ):
+        raise MemberError(_("This import can no longer be changed."))
+    problems = check_mapping(batch.headers, mapping)
+    if problems or len(mapping) != len(batch.headers):
+        raise MemberError(" ".join(problems) or _("The columns do not match the file."))
+    batch.mapping, batch.status = mapping, ImportBatch.Status.CHECKING
+    batch.save(update_fields=["mapping", "status"])
+    ImportMapping.objects.update_or_create(
+        unit=batch.unit, defaults={"columns": remembered_from(batch.headers, mapping)}
+    )
+    return batch
+
+
+def _store_outcome(batch: ImportBatch, plan: Plan) -> None:
+    counts = plan.counts()
+    batch.rows_total = len(plan.rows)
+    batch.rows_created, batch.rows_updated = counts["create"], counts["update"]
+    batch.rows_unchanged, batch.rows_error = counts["unchanged"], counts["error"]
+    batch.outcome = {"rows": plan.listed(ImportBatch.MAX_LISTED)}
+
+
+def batch_check(*, actor, batch: ImportBatch, on_progress=None) -> Plan:
+    """The dry run: every row's problems and what would happen; nothing else is written."""
+    _require(actor, batch.unit)
+    plan = build_plan(actor=actor, default_unit=batch.unit, table=load_table(batch),
+                      mapping=batch.mapping, on_progress=on_progress)  # fmt: skip
+    _store_outcome(batch, plan)
+    batch.status = ImportBatch.Status.CHECKED
+    batch.save()
+    return plan
+
+
+def batch_claim(*, actor, batch: ImportBatch) -> None:
+    """Mark a checked batch as importing, once: a second click (or a second tab) is refused
+    instead of queueing the same rows twice."""
+    _require(actor, batch.unit)
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKED).update(
+        status=ImportBatch.Status.IMPORTING
+    )
+    if not claimed:
+        raise MemberError(_("This import cannot be started now."))
+    batch.status = ImportBatch.Status.IMPORTING
+
+
+def batch_import(*, actor, batch: ImportBatch, mode: str, on_progress=None) -> Written:
+    """Check again on today's data and write: all or nothing, or only the valid rows."""
+    _require(actor, batch.unit)
+    if mode not in ImportBatch.Mode.values:
+        raise MemberError(_("Choose how to import."))
+    table = load_table(batch)
+    plan = build_plan(actor=actor, default_unit=batch.unit, table=table, mapping=batch.mapping)
+    written = apply_plan(actor=actor, batch=batch, plan=plan, mode=mode, on_progress=on_progress)
+    _store_outcome(batch, plan)
+    if written.created or written.updated or mode == ImportBatch.Mode.VALID_ONLY:
+        batch.mode = mode
+        batch.rows_created, batch.rows_updated = written.created, written.updated
+        batch.status, batch.imported_at = ImportBatch.Status.DONE, timezone.now()
+    else:  # all or nothing with a bad row: nothing written, the official fixes and tries again
+        batch.status = ImportBatch.Status.CHECKED
+    batch.rows_error = sum(r.action == ERROR for r in plan.rows)
+    batch.save()
+    if written.created or written.updated:
+        audit.record(actor=actor, action="member.import", obj=batch, details={
+            "mode": mode, "created": written.created, "updated": written.updated, "errors": batch.rows_error,
+        })  # fmt: skip
+    return written
+
+
+def batch_report(*, batch: ImportBatch) -> bytes:
+    """The rows with problems of the last check or import, with their reasons."""
+    table = load_table(batch)
+    number_to_index = {table.row_number(i): i for i in range(len(table.rows))}
+    problems = {number_to_index[r["n"]]: "; ".join(r["problems"])
+                for r in batch.outcome.get("rows", []) if r["problems"] and r["n"] in number_to_index}  # fmt: skip
+    return error_report(table, problems)
+
+
+def undo_refusal(batch: ImportBatch) -> str:
+    """Why this batch cannot be undone ("" when it can).
+
+    The rule: undo marks the members the batch created as left ("Import undone", with an
+    event; records are never deleted). It is refused once any of them changed after the
+    import (edited, transferred, left, updated by a later import): undoing would silently
+    throw that later work away. Records the batch updated keep their values; each previous
+    version is in the member's history, restorable one by one.
+    """
+    if batch.status != ImportBatch.Status.DONE:
+        return _("Only a finished import can be undone.")
+    created = Member.objects.filter(pk__in=batch.members.filter(created=True).values("member_id"))
+    if (
+        created.exclude(status=Member.Status.ACTIVE).exists()
+        or created.filter(updated_at__gt=batch.imported_at).exists()
+    ):
+        return _("Members of this import have changed since; undo them one by one.")
+    return ""
+
+
+@transaction.atomic
+def batch_undo(*, actor, batch: ImportBatch) -> int:
+    """Mark the members the batch created as left; see undo_refusal for the rule."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    _require(actor, batch.unit)
+    refusal = undo_refusal(batch)
+    if refusal:
+        raise MemberError(refusal)
+    today, reason = timezone.localdate(), _(UNDO_REASON)
+    records = ImportedMember.objects.filter(batch=batch, created=True).select_related("member")
+    count = 0
+    for record in records:
+        member = record.member
+        member.status, member.status_since, member.status_reason = Member.Status.LEFT, today, reason
+        member.save()
+        MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.LEFT, on=today,
+                                   from_unit=member.unit, reason=reason, actor=actor)  # fmt: skip
+        count += 1
+    batch.status, batch.undone_at = ImportBatch.Status.UNDONE, timezone.now()
+    batch.save(update_fields=["status", "undone_at"])
+    audit.record(actor=actor, action="member.import_undo", obj=batch, details={"members": count})
+    return count
