@@ -172,8 +172,12 @@ def _import_batch(w, status="mapping"):
     from hoiso.members.importing import services as imports
 
     actor = w.users["xa_officer"]
-    data = xlsx_bytes([["Họ và tên", "Ngày sinh"], ["Trương Thị Nhập", "12/05/1990"]], sheet="Hội viên")
-    batch = imports.batch_create(actor=actor, unit=w.tree.a2, file_name="hoi-vien-a2.xlsx", data=data)
+    data = xlsx_bytes(
+        [["Họ và tên", "Ngày sinh"], ["Trương Thị Nhập", "12/05/1990"]], sheet="Hội viên"
+    )
+    batch = imports.batch_create(
+        actor=actor, unit=w.tree.a2, file_name="hoi-vien-a2.xlsx", data=data
+    )
     if status != "mapping":
         imports.batch_map(actor=actor, batch=batch, mapping=batch.mapping)
         imports.batch_check(actor=actor, batch=batch)
@@ -187,7 +191,9 @@ def _import_url(name, status="mapping"):
 
 
 def _members_file(w):
-    data = xlsx_bytes([["Họ và tên", "Ngày sinh"], ["Trương Thị Nhập", "12/05/1990"]], sheet="Hội viên")
+    data = xlsx_bytes(
+        [["Họ và tên", "Ngày sinh"], ["Trương Thị Nhập", "12/05/1990"]], sheet="Hội viên"
+    )
     return {"file": SimpleUploadedFile("hoi-vien.xlsx", data), "unit": w.tree.pks["a2"]}
 
 
@@ -394,7 +400,9 @@ def world(tree, personas, positions) -> World:
     q_officer = make_user("q_officer", role="commune_officer", unit=tree.c)
     incoming = member_admit(actor=q_officer, unit=tree.c1, data={"full_name": "Võ Thị Cúc",
                             "date_of_birth": datetime.date(1980, 1, 1)})  # fmt: skip
-    transfer = member_transfer(actor=q_officer, member=incoming, to_unit=tree.a2, on=datetime.date.today())
+    transfer = member_transfer(
+        actor=q_officer, member=incoming, to_unit=tree.a2, on=datetime.date.today()
+    )
     return World(tree, personas, official, restructuring, job, role, members, transfer)
 
 
