@@ -200,6 +200,15 @@ def _members_file(w):
 IMPORT_FILES = lambda w: ["hoi-vien-a2.xlsx"]  # noqa: E731
 
 
+def _duplicate(w):
+    """A second record of Trương Thị Hạnh (same name and date of birth) in group a2a."""
+    if "dup" not in w.members:
+        w.members["dup"] = member_admit(actor=w.users["xa_officer"], unit=w.tree.a2a,
+                                        data={"full_name": "TRƯƠNG THỊ HẠNH", "phone": "0912345678",
+                                              "date_of_birth": datetime.date(1990, 5, 12)})  # fmt: skip
+    return w.members["dup"]
+
+
 SPECS: list[Spec] = [
     # ---------------------------------------------------------------- core
     Spec("core:home", lambda w: reverse("core:home"),
@@ -307,6 +316,11 @@ SPECS: list[Spec] = [
          expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, hidden=MEMBER_NAMES),
     Spec("members:member_export", lambda w: reverse("members:member_export") + "?format=xlsx", label="xlsx",
          expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
+    Spec("members:dashboard", lambda w: reverse("members:dashboard"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, hidden=lambda w: ["Chi hội Khu vực Hai"]),
+    Spec("members:dashboard", lambda w: reverse("members:dashboard") + f"?unit={w.tree.pks['a']}", label="unit"),
+    Spec("members:dashboard", lambda w: reverse("members:dashboard") + "?format=xlsx", label="xlsx",
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
     Spec("members:member_card", _member_url("members:member_card")),
     Spec("members:member_cards", lambda w: reverse("members:member_cards"),
          expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
@@ -363,6 +377,12 @@ SPECS: list[Spec] = [
     Spec("members:import_report", _import_url("members:import_report", "checked")),
     Spec("members:import_undo", _import_url("members:import_undo", "done"), method="post",
          writes=True, data=lambda w: {}),
+    # members: likely duplicates (a second record of Trương Thị Hạnh in group a2a; see _duplicate)
+    Spec("members:duplicate_list", lambda w: _duplicate(w) and reverse("members:duplicate_list"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, hidden=MEMBER_NAMES),
+    Spec("members:duplicate_review", lambda w: _duplicate(w) and _member_url("members:duplicate_review")(w)),
+    Spec("members:duplicate_merge", lambda w: _duplicate(w) and _member_url("members:duplicate_merge")(w),
+         method="post", writes=True, data=lambda w: {"keep": w.members["a2"].pk, "close": [w.members["dup"].pk]}),
     # Third-party pages HộiSố switches off (no public sign-up, no self-service reset).
     Spec("account_disabled", lambda w: "/accounts/signup/",
          expect={"anonymous": 404, "xa_officer": 404, "tinh_admin": 404}),

@@ -83,3 +83,27 @@ def test_member_outside_scope_is_not_found(e2e_page, e2e_org, e2e_make_user, e2e
     ep.goto(f"/hoi-vien/{member.pk}/", expect_status=404)
     ep.goto("/hoi-vien/?q=vo+thi+hanh")
     assert "Võ Thị Hạnh" not in ep.page.locator("main").inner_text()
+
+
+def test_dashboard_draws_its_charts(e2e_page, e2e_org, e2e_make_user, e2e_sign_in):
+    """The charts render under the strict content security policy (no console error), and the
+    table drills down to a unit below."""
+    import datetime
+
+    from hoiso.members.services import member_admit
+
+    ep, page = e2e_page, e2e_page.page
+    officer = e2e_make_user("commune_officer", e2e_org.nk, full_name="Nguyễn Thị Lan")
+    for i, unit in enumerate([e2e_org.nk1, e2e_org.nk1, e2e_org.nk2]):
+        member_admit(actor=officer, unit=unit, data={"full_name": f"Lý Thị Hoa {i}", "gender": "F",
+                     "date_of_birth": datetime.date(1985, 1, 1 + i), "has_phone": True}, joined_on=datetime.date(2025, 1, 1))  # fmt: skip
+    e2e_sign_in(ep, officer)
+    ep.goto("/hoi-vien/thong-ke/")
+    page.locator('[data-chart="digital"] canvas').first.wait_for()
+    assert page.locator("[data-chart] canvas").count() >= 4
+    ep.assert_page_ok()
+    ep.shoot("member_dashboard")
+    page.locator("main table a", has_text="Chi hội Khu vực 1").click()
+    page.wait_for_url(re.compile(r"/hoi-vien/thong-ke/\?unit="))
+    assert "Chi hội Khu vực 1" in page.locator("h1").inner_text()
+    ep.assert_clean()

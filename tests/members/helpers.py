@@ -78,7 +78,12 @@ def member_snapshot() -> dict[str, list]:
 
 # Reading ethnicity or religion writes an audit row by law; a logged read changes no record
 # (tests/members/test_views.py asserts those rows themselves).
-READ_LOGS = {"member.view_sensitive", "member.export", "member.cards"}  # reads the law asks to log
+READ_LOGS = {
+    "member.view_sensitive",
+    "member.export",
+    "member.cards",
+    "member.stats_export",
+}  # reads the law asks to log
 
 
 def db_snapshot() -> dict[str, list]:

@@ -32,5 +32,7 @@ class MembersConfig(AppConfig):
                 "member.view_sensitive": _("Read a member's ethnicity and religion"),
                 "member.export": _("Exported a member list"),
                 "member.cards": _("Printed member cards"),
+                "member.stats_export": _("Exported member statistics"),
+                "member.merge": _("Merged duplicate member records"),
             },
         )

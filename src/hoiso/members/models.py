@@ -185,6 +185,7 @@ class MemberEvent(models.Model):
         LEFT = "left", _("Left the Union")
         DIED = "died", _("Died")
         REINSTATED = "reinstated", _("Reinstated")
+        MERGED = "merged", _("Duplicate records merged")
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoiso.members import views
+from hoiso.members import views, views_stats
 
 app_name = "members"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.member_list, name="member_list"),
     path("ket-nap/", views.member_create, name="member_create"),
     path("xuat/", views.member_export, name="member_export"),
+    path("thong-ke/", views_stats.dashboard, name="dashboard"),
     path("the/", views.member_cards, name="member_cards"),
     path("<int:pk>/the/", views.member_card, name="member_card"),
     path("xac-minh/<str:token>/", views.member_verify, name="member_verify"),
@@ -35,3 +36,8 @@ urlpatterns += [
     path("nhap/<int:pk>/bao-loi/", views_import.import_report, name="import_report"),
     path("nhap/<int:pk>/hoan-tac/", views_import.import_undo, name="import_undo"),
 ]
+
+# duplicates
+from hoiso.members import urls_duplicates  # noqa: E402
+
+urlpatterns += urls_duplicates.urlpatterns

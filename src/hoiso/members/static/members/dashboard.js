@@ -1,0 +1,43 @@
+// HộiSố — the member dashboard's charts (Apache ECharts). The figures come from the page as
+// JSON (no inline script: the content security policy forbids it); tooltips are drawn inside
+// the canvas (richText) so that no inline style is needed either.
+(function () {
+  const source = document.getElementById("dashboard-data");
+  if (!source || !window.echarts) return;
+  const data = JSON.parse(source.textContent);
+  const rose = ["#a3285f", "#d9578f", "#f0a6c4", "#7d1c48", "#c98aa8", "#5f1236", "#e8c3d3"];
+  const charts = [];
+
+  function bar(el, series, opts) {
+    const chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption({
+      color: rose,
+      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      toolbox: { feature: { saveAsImage: { title: data.labels.save, name: el.dataset.chart } } },
+      xAxis: opts.horizontal ? { type: "value", max: opts.max } : { type: "category", data: series.map((s) => s[0]), axisLabel: { interval: 0 } },
+      yAxis: opts.horizontal ? { type: "category", data: series.map((s) => s[0]), inverse: true } : { type: "value" },
+      series: [{ type: "bar", data: series.map((s) => s[1]), label: { show: true, position: opts.horizontal ? "right" : "top", formatter: opts.suffix ? "{c}" + opts.suffix : "{c}" } }],
+    });
+    charts.push(chart);
+  }
+
+  function pie(el, series) {
+    const chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption({
+      color: rose,
+      tooltip: { trigger: "item", renderMode: "richText" },
+      toolbox: { feature: { saveAsImage: { title: data.labels.save, name: el.dataset.chart } } },
+      series: [{ type: "pie", radius: ["40%", "70%"], data: series.map((s) => ({ name: s[0], value: s[1] })), label: { formatter: "{b}: {c}" } }],
+    });
+    charts.push(chart);
+  }
+
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    const series = data.charts[el.dataset.chart];
+    if (!series) return;
+    if (el.dataset.kind === "pie") pie(el, series);
+    else bar(el, series, { horizontal: el.dataset.kind === "hbar", suffix: el.dataset.suffix || "", max: el.dataset.max ? Number(el.dataset.max) : undefined });
+  });
+  window.addEventListener("resize", function () { charts.forEach((c) => c.resize()); });
+})();

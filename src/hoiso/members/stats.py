@@ -1,0 +1,168 @@
+"""Member statistics of a unit and everything below it, at a date: the figures of the
+dashboard and of its XLSX export. Every count is one aggregate query over the scoped rows.
+
+"At a date" counts a member if she had joined by then and had not left, died or been
+transferred out before it (her current unit is used: moves inside the province are not
+replayed — the summary table of a later increment will keep history by period).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr
+
+from hoiso.core.scoping import path_q
+from hoiso.members.models import Member, MemberEvent
+from hoiso.members.reference import ETHNICITY_CHOICES, RELIGION_CHOICES
+from hoiso.org.models import Population, Unit, path_segment
+
+AGE_BANDS = [(18, 30), (31, 45), (46, 60), (61, 75), (76, 120)]
+DIGITAL = ["has_phone", "has_smartphone", "has_internet", "uses_zalo", "uses_facebook", "uses_tiktok",
+           "has_bank_account", "pays_cashless"]  # fmt: skip
+CLOSED = [Member.Status.LEFT, Member.Status.DECEASED, Member.Status.TRANSFERRED_OUT]
+
+
+def members_at(unit: Unit, on: datetime.date):
+    """Members of the unit's subtree who were members on `on`."""
+    closed_before = Q(status__in=CLOSED, status_since__lte=on)
+    return Member.objects.filter(path_q("unit_path", [unit.path]), joined_on__lte=on).exclude(
+        closed_before
+    )
+
+
+def _years_ago(on: datetime.date, years: int) -> datetime.date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+@dataclass
+class UnitStats:
+    unit: Unit
+    on: datetime.date
+    total: int = 0
+    honorary: int = 0
+    core: int = 0
+    party: int = 0
+    vneid_2: int = 0
+    digital: dict[str, int] = field(default_factory=dict)
+    age_bands: list[tuple[str, int]] = field(default_factory=list)
+    education: list[tuple[str, int]] = field(default_factory=list)
+    ethnicity: list[tuple[str, int]] | None = None
+    religion: list[tuple[str, int]] | None = None
+    joined: int = 0
+    left: int = 0
+    women_18_plus: int | None = None
+    population_year: int | None = None
+    children: list[dict] = field(default_factory=list)
+
+    def percent(self, count: int) -> float:
+        return round(100 * count / self.total, 1) if self.total else 0.0
+
+    @property
+    def participation(self) -> float | None:
+        if not self.women_18_plus:
+            return None
+        return round(100 * self.total / self.women_18_plus, 2)
+
+
+def unit_stats(
+    *, unit: Unit, on: datetime.date, period_start: datetime.date, sensitive: bool
+) -> UnitStats:
+    rows = members_at(unit, on)
+    stats = UnitStats(unit=unit, on=on)
+    age_terms = {}
+    for low, high in AGE_BANDS:
+        born_after, born_before = _years_ago(on, high + 1), _years_ago(on, low)
+        age_terms[f"age_{low}"] = Count(
+            "pk", filter=Q(date_of_birth__gt=born_after, date_of_birth__lte=born_before)
+        )
+    totals = rows.aggregate(
+        total=Count("pk"),
+        honorary=Count("pk", filter=Q(member_type=Member.MemberType.HONORARY)),
+        core=Count("pk", filter=Q(is_core=True)),
+        party=Count("pk", filter=Q(party_member=True)),
+        vneid_2=Count("pk", filter=Q(vneid_level=2)),
+        joined=Count("pk", filter=Q(joined_on__gte=period_start)),
+        **{name: Count("pk", filter=Q(**{name: True})) for name in DIGITAL},
+        **age_terms,
+    )
+    stats.total, stats.honorary, stats.core = totals["total"], totals["honorary"], totals["core"]
+    stats.party, stats.vneid_2, stats.joined = totals["party"], totals["vneid_2"], totals["joined"]
+    stats.digital = {name: totals[name] for name in DIGITAL}
+    stats.age_bands = [
+        (f"{low}–{high}" if high < 120 else f"{low}+", totals[f"age_{low}"])
+        for low, high in AGE_BANDS
+    ]
+    labels = dict(Member.Education.choices)
+    stats.education = [
+        (str(labels.get(v, v) or labels[""]), n) for v, n in _grouped(rows, "education")
+    ]
+    if sensitive:
+        ethnic, religious = dict(ETHNICITY_CHOICES), dict(RELIGION_CHOICES)
+        stats.ethnicity = [(ethnic.get(v, "—"), n) for v, n in _grouped(rows, "ethnicity")]
+        stats.religion = [(religious.get(v, "—"), n) for v, n in _grouped(rows, "religion")]
+    stats.left = (
+        MemberEvent.objects.filter(
+            path_q("member__unit_path", [unit.path]), on__gte=period_start, on__lte=on
+        )
+        .filter(kind__in=[MemberEvent.Kind.LEFT, MemberEvent.Kind.DIED])
+        .count()
+    )
+    _population(stats, unit, on)
+    stats.children = _children(unit, on, stats.population_year)
+    return stats
+
+
+def _grouped(rows, name: str) -> list[tuple[str, int]]:
+    return [
+        (row[name], row["n"])
+        for row in rows.values(name).annotate(n=Count("pk")).order_by("-n", name)
+    ]
+
+
+def _population(stats: UnitStats, unit: Unit, on: datetime.date) -> None:
+    """Women 18+ of the subtree's areas for the latest year with figures, up to `on`'s year."""
+    figures = Population.objects.filter(path_q("unit_path", [unit.path]), year__lte=on.year)
+    year = figures.order_by("-year").values_list("year", flat=True).first()
+    if year is not None:
+        stats.population_year = year
+        stats.women_18_plus = figures.filter(year=year).aggregate(s=Sum("women_18_plus"))["s"]
+
+
+def _children(unit: Unit, on: datetime.date, year: int | None) -> list[dict]:
+    """Members per unit directly below, from one GROUP BY over the path's child segment."""
+    children = list(Unit.objects.filter(parent=unit).active().vn_ordered())
+    if not children:
+        return []
+    width = len(unit.path) + len(path_segment(0))
+    counts = dict(
+        members_at(unit, on)
+        .annotate(child=Substr(F("unit_path"), 1, width))
+        .values("child")
+        .annotate(n=Count("pk"))
+        .values_list("child", "n")
+    )
+    population = (
+        dict(
+            Population.objects.filter(path_q("unit_path", [unit.path]), year=year)
+            .annotate(child=Substr(F("unit_path"), 1, width))
+            .values("child")
+            .annotate(s=Sum("women_18_plus"))
+            .values_list("child", "s")
+        )
+        if year
+        else {}
+    )
+    rows = []
+    for child in children:
+        n = counts.get(child.path, 0)
+        women = population.get(child.path)
+        rows.append(
+            {"unit": child, "members": n, "rate": round(100 * n / women, 2) if women else None}
+        )
+    return rows
