@@ -83,6 +83,7 @@ READ_LOGS = {
     "member.export",
     "member.cards",
     "member.stats_export",
+    "member.data_export",
 }  # reads the law asks to log
 
 

@@ -34,5 +34,7 @@ class MembersConfig(AppConfig):
                 "member.cards": _("Printed member cards"),
                 "member.stats_export": _("Exported member statistics"),
                 "member.merge": _("Merged duplicate member records"),
+                "member.data_export": _("Gave a member a copy of her data"),
+                "member.anonymise": _("Removed a member's personal data at her request"),
             },
         )

@@ -146,3 +146,10 @@ class SearchForm(StyledForm):
     is_core = forms.ChoiceField(
         required=False, choices=[("", _("Core or not")), ("1", _("Core members"))]
     )
+
+
+class AnonymiseForm(StyledForm):
+    request = forms.CharField(
+        label=_("Her request (number, date)"), max_length=120,
+        help_text=_("Her name, citizen ID, phone, address, ethnicity and religion are erased from the record and its history. Counts stay right."),
+    )  # fmt: skip

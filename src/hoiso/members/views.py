@@ -4,7 +4,7 @@ edits, transfers (within and across provinces), leaving, death, reinstatement.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from hoiso.core import audit
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import path_q, user_can
 from hoiso.core.viewkit import submit
-from hoiso.members import cards, exporting, forms, selectors, services
+from hoiso.members import cards, exporting, forms, personal_data, selectors, services
 from hoiso.members.models import Member
 from hoiso.org.selectors import areas_for_units, breadcrumb
 
@@ -139,6 +139,31 @@ def member_verify(request, token):
     if member is None:
         raise Http404
     return render(request, "members/member_verify.html", {"member": member})
+
+
+@login_required
+@require_GET
+def member_data_export(request, pk):
+    """A copy of everything kept about her, for her request (JSON); the export is logged."""
+    member = selectors.member_get(user=request.user, pk=pk, action=Action.MANAGE_MEMBERS)
+    audit.record(actor=request.user, action="member.data_export", obj=member)
+    response = JsonResponse(
+        personal_data.member_data(member), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="du-lieu-{member.code}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_anonymise(request, pk):
+    def run(member, data):
+        return personal_data.member_anonymise(
+            actor=request.user, member=member, reason=data["request"]
+        )
+
+    return _lifecycle(request, pk, forms.AnonymiseForm, run, _("Her personal data has been removed."),
+                      _("Remove the personal data of %(name)s"))  # fmt: skip
 
 
 @login_required
