@@ -163,7 +163,8 @@ def member_anonymise(request, pk):
         )
 
     return _lifecycle(request, pk, forms.AnonymiseForm, run, _("Her personal data has been removed."),
-                      _("Remove the personal data of %(name)s"))  # fmt: skip
+                      _("Remove the personal data of %(name)s"),
+                      danger=_("Remove her data? This cannot be undone."))  # fmt: skip
 
 
 @login_required
@@ -230,14 +231,14 @@ def member_edit(request, pk):
     })  # fmt: skip
 
 
-def _lifecycle(request, pk, form_class, run, success, title, *, units=False):
+def _lifecycle(request, pk, form_class, run, success, title, *, units=False, danger: str = ""):
     member = selectors.member_get(user=request.user, pk=pk, action=Action.MANAGE_MEMBERS)
     kwargs = {"units": _units_under(request)} if units else {}
     form = form_class(request.POST or None, **kwargs)
     if submit(request, form, lambda data: run(member, data), success):
         return redirect("members:member_detail", pk=member.pk)
     return render(request, "members/member_form.html", {
-        "form": form, "member": member, "title": title % {"name": member.full_name},
+        "form": form, "member": member, "title": title % {"name": member.full_name}, "danger": danger,
     })  # fmt: skip
 
 
