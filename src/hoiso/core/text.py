@@ -124,3 +124,9 @@ def person_name_key(full_name: str | None) -> str:
 def vn_sorted(items, key=lambda item: item):
     """Sort Python objects in Vietnamese order by the text `key` returns."""
     return sorted(items, key=lambda item: collation_key(key(item)))
+
+
+def person_name_fields(full_name: str | None) -> tuple[str, str, str]:
+    """A person's name as stored: (NFC with single spaces, folded for search, sort key)."""
+    name = normalize(full_name)
+    return name, fold(name), person_name_key(name)

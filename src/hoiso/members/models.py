@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoiso.core.scoping import ScopedQuerySet
-from hoiso.core.text import fold, normalize, person_name_key
+from hoiso.core.text import person_name_fields
 from hoiso.members.reference import ETHNICITY_CHOICES, RELIGION_CHOICES
 from hoiso.org.models import AdministrativeArea, Unit, UnitOwnedModel
 
@@ -159,9 +159,7 @@ class Member(UnitOwnedModel):
         return f"{self.full_name} ({self.code})"
 
     def save(self, *args, **kwargs):
-        self.full_name = normalize(self.full_name)
-        self.name_folded = fold(self.full_name)
-        self.name_sort = person_name_key(self.full_name)
+        self.full_name, self.name_folded, self.name_sort = person_name_fields(self.full_name)
         super().save(*args, **kwargs)
 
     @property

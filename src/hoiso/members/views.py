@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hoiso.core import audit
+from hoiso.core.history import history_rows
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import path_q, user_can
 from hoiso.core.viewkit import submit
@@ -290,16 +291,7 @@ def member_history(request, pk):
     sensitive = selectors.can_see_sensitive(user=request.user, member=member)
     hidden = set() if sensitive else {"ethnicity", "religion"}
     records = list(member.history.select_related("history_user").order_by("-history_date")[:100])
-    rows = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            for change in newer.diff_against(older, excluded_fields=["unit"]).changes:
-                if change.field in hidden:
-                    continue
-                changes.append({"field": Member._meta.get_field(change.field).verbose_name,
-                                "old": change.old, "new": change.new})  # fmt: skip
-        rows.append({"record": newer, "changes": changes})
+    rows = history_rows(records, Member, excluded=["unit"], hidden=hidden)
     if sensitive and any(r.ethnicity or r.religion for r in records):
         services.log_sensitive_view(actor=request.user, member=member)
     return render(request, "members/member_history.html", {"member": member, "rows": rows})

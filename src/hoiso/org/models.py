@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoiso.core.scoping import ScopedQuerySet, path_q
-from hoiso.core.text import collation_key, fold, normalize, person_name_key
+from hoiso.core.text import collation_key, fold, normalize, person_name_fields
 
 PATH_SEGMENT_WIDTH = 8
 
@@ -341,9 +341,7 @@ class Official(UnitOwnedModel):
         return f"{self.full_name} — {self.position}"
 
     def save(self, *args, **kwargs):
-        self.full_name = normalize(self.full_name)
-        self.name_folded = fold(self.full_name)
-        self.name_sort = person_name_key(self.full_name)
+        self.full_name, self.name_folded, self.name_sort = person_name_fields(self.full_name)
         super().save(*args, **kwargs)
 
     @property

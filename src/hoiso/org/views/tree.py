@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hoiso.core.history import history_rows
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
 from hoiso.org import selectors
@@ -83,29 +84,9 @@ def unit_lineage(request, pk):
             "crumbs": selectors.breadcrumb(user=user, unit=unit),
             "lineage": selectors.lineage(unit=unit),
             "restructurings": selectors.unit_restructurings(user=user, unit=unit),
-            "history": _history_rows(history),
+            "history": history_rows(history, Unit, excluded=["path", "depth"]),
         },
     )
-
-
-def _history_rows(history) -> list[dict]:
-    """Each historical version with the fields that changed from the one before it."""
-    records = list(history)
-    rows = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            for change in newer.diff_against(older, excluded_fields=["path", "depth"]).changes:
-                changes.append(
-                    {
-                        "field": Unit._meta.get_field(change.field).verbose_name,
-                        "old": change.old,
-                        "new": change.new,
-                    }
-                )
-        if changes or older is None or newer.history_type != "~":
-            rows.append({"record": newer, "changes": changes})
-    return rows
 
 
 @login_required
