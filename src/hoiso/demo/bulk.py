@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.db import models
 
-from hoiso.core.text import collation_key, fold, normalize, person_name_key
+from hoiso.core.text import collation_key, fold, normalize, person_name_fields
 from hoiso.org.models import Official, Unit, path_segment
 
 BATCH = 500
@@ -66,9 +66,9 @@ def insert_officials(officials: Iterable[Official]) -> list[Official]:
     """Insert officials whose units are saved (their paths final)."""
     rows = []
     for official in officials:
-        official.full_name = normalize(official.full_name)
-        official.name_folded = fold(official.full_name)
-        official.name_sort = person_name_key(official.full_name)
+        official.full_name, official.name_folded, official.name_sort = person_name_fields(
+            official.full_name
+        )
         official.unit_path = official.unit.path
         rows.append(official)
     Official.objects.bulk_create(rows, batch_size=BATCH)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from hoiso.core.text import fold, normalize, person_name_key
+from hoiso.core.text import person_name_fields
 from hoiso.demo import names
 from hoiso.demo.bulk import BATCH
 from hoiso.members.models import Consent, Member, MemberEvent
@@ -95,9 +95,9 @@ def build(ctx) -> None:
 def _insert(members: list[Member]) -> None:
     """Bulk insert with what Member.save() would compute, then the codes from the new ids."""
     for member in members:
-        member.full_name = normalize(member.full_name)
-        member.name_folded = fold(member.full_name)
-        member.name_sort = person_name_key(member.full_name)
+        member.full_name, member.name_folded, member.name_sort = person_name_fields(
+            member.full_name
+        )
         member.unit_path = member.unit.path
     Member.objects.bulk_create(members, batch_size=BATCH)
     for member in members:
