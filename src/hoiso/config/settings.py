@@ -264,3 +264,9 @@ HOISO_DEMO_BUILDERS = [
     "hoiso.accounts.demo.build",
     "hoiso.members.demo.build",
 ]
+
+# Called with restructuring=… inside the transaction of every restructuring, after its
+# operations: apps that keep figures per unit recount what moved (members' summary table).
+HOISO_AFTER_RESTRUCTURING = [
+    "hoiso.members.tally.after_restructuring",
+]

@@ -12,6 +12,7 @@ import datetime
 from hoiso.core.text import person_name_fields
 from hoiso.demo import names
 from hoiso.demo.bulk import BATCH
+from hoiso.members import tally
 from hoiso.members.models import Consent, Member, MemberEvent
 from hoiso.members.services import member_code
 from hoiso.org.models import Unit
@@ -88,6 +89,7 @@ def build(ctx) -> None:
         for _n in range(ctx.rng.randint(*MEMBERS_PER_GROUP)):
             members.append(_member(ctx, group, khmer=ctx.rng.random() < khmer_share))
     _insert(members)
+    tally.rebuild()
     ctx.refs["members"] = len(members)
     ctx.log(f"members: {len(members)} in {len(groups)} groups")
 

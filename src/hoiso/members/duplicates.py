@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from hoiso.core import audit
 from hoiso.core.models import AuditEntry
 from hoiso.core.permissions import Action
+from hoiso.members import tally
 from hoiso.members.models import Member, MemberEvent
 from hoiso.members.services import MemberError, _check_active, _event, _require
 from hoiso.org.models import Unit, ancestor_paths
@@ -167,6 +168,7 @@ def members_merge(*, actor, keep: Member, others: list[Member]) -> Member:
         raise MemberError(_("These records have different citizen IDs: they are different people."))
 
     today = timezone.localdate()
+    before = [tally.footprint(m) for m in (keep, *others)]
     filled: list[str] = []
     for name in FILLABLE_FIELDS:
         if not _is_empty(getattr(keep, name)):
@@ -186,6 +188,8 @@ def members_merge(*, actor, keep: Member, others: list[Member]) -> Member:
         audit.record(actor=actor, action="member.merge", obj=other,
                      details={"into": keep.pk, "code": keep.code})  # fmt: skip
     keep.save()
+    for old, member in zip(before, (keep, *others), strict=True):
+        tally.apply(old, tally.footprint(member))
     codes = ", ".join(o.code for o in others)
     _event(keep, KEPT_EVENT_KIND, today, actor,
            reason=_("Records merged into this one: %(codes)s") % {"codes": codes})  # fmt: skip

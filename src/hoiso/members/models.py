@@ -371,3 +371,28 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit_id)
+
+
+class MemberTally(models.Model):
+    """The summary table: how many current members a unit's whole subtree has, per key
+    (hoiso.members.tally defines the keys: "total", "edu:primary", "born:1980", …).
+
+    Kept for the units whose subtree is large (central, provincial, commune and affiliated
+    unions), current as of today, by the member services as they write; rebuilt from the
+    records and compared with them by `manage.py members_tally`. National and provincial
+    dashboards read it instead of counting hundreds of thousands of rows.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("member count")
+        verbose_name_plural = _("member counts")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "key"], name="members_tally_unit_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.key}={self.count}"

@@ -21,6 +21,7 @@ from hoiso.core.errors import ServiceError
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
 from hoiso.core.text import normalize
+from hoiso.members import tally
 from hoiso.members.models import Consent, Member, MemberEvent, TransferRequest
 from hoiso.members.validators import ValueProblem, check_cccd, normalize_cccd, normalize_phone
 from hoiso.org.models import Unit
@@ -152,6 +153,7 @@ def member_admit(*, actor, unit: Unit, data: dict[str, Any], joined_on: datetime
         Consent.objects.create(member=member, purpose=purpose, given=True, on=joined_on,
                                recorded_by=actor if getattr(actor, "is_authenticated", False) else None)  # fmt: skip
     _event(member, MemberEvent.Kind.ADMITTED, joined_on, actor, to_unit=unit, reason=decision)
+    tally.apply(None, tally.footprint(member))
     audit.record(actor=actor, action="member.admit", obj=member)
     return member
 
@@ -164,7 +166,9 @@ def member_code(pk: int) -> str:
 @transaction.atomic
 def member_update(*, actor, member: Member, data: dict[str, Any]) -> Member:
     """Correct or complete a record; the previous version stays in the history."""
+    member = _locked(member)
     _require(actor, member.unit_path)
+    before = tally.footprint(member)
     # Fields the caller did not send keep their values (a missing CCCD must not erase it).
     current = {name: getattr(member, name) for name in EDITABLE_FIELDS}
     data = clean_member_data({**current, **data}, member=member)
@@ -172,8 +176,15 @@ def member_update(*, actor, member: Member, data: dict[str, Any]) -> Member:
     for name, value in data.items():
         setattr(member, name, value)
     member.save()
+    tally.apply(before, tally.footprint(member))
     audit.record(actor=actor, action="member.update", obj=member, details={"fields": changed})
     return member
+
+
+def _locked(member: Member) -> Member:
+    """The member as stored now, locked until the transaction ends: a service never writes
+    back a copy that another request changed in the meantime."""
+    return Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
 
 
 def _check_active(member: Member) -> None:
@@ -188,7 +199,7 @@ def member_transfer(
 ) -> Member | TransferRequest:
     """Move a member to another branch or group. Within the province it happens at once;
     to another province it becomes a request that the receiving unit accepts or refuses."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = _locked(member)
     _require(actor, member.unit_path)
     _check_active(member)
     _check_unit(to_unit)
@@ -213,9 +224,10 @@ def member_transfer(
             actor=actor, action="member.transfer_request", obj=member, details={"to": to_unit.pk}
         )
         return request
-    from_unit = member.unit
+    from_unit, before = member.unit, tally.footprint(member)
     member.unit = to_unit
     member.save()
+    tally.apply(before, tally.footprint(member))
     _event(
         member,
         MemberEvent.Kind.TRANSFERRED,
@@ -253,9 +265,10 @@ def transfer_decide(*, actor, request: TransferRequest, accept: bool, to_unit: U
     today = timezone.localdate()
     if accept:
         _check_unit(target)
-        from_unit = member.unit
+        from_unit, before = member.unit, tally.footprint(member)
         member.unit, member.status, member.status_since = target, Member.Status.ACTIVE, today
         member.save()
+        tally.apply(before, tally.footprint(member))
         _event(
             member,
             MemberEvent.Kind.TRANSFER_ACCEPTED,
@@ -302,20 +315,24 @@ def member_leave(
     *, actor, member: Member, on: datetime.date, reason: str, note: str = ""
 ) -> Member:
     """She leaves the Union (moved, married away, resigned…); the record stays."""
+    member = _locked(member)
     _require(actor, member.unit_path)
     _check_active(member)
     if reason not in LEAVE_REASONS:
         raise MemberError(_("Choose the reason for leaving."))
     text = f"{LEAVE_REASONS[reason]}{': ' + note if note else ''}"[:255]
+    before = tally.footprint(member)
     member.status, member.status_since, member.status_reason = Member.Status.LEFT, on, text
     member.save()
     _event(member, MemberEvent.Kind.LEFT, on, actor, from_unit=member.unit, reason=text)
+    tally.apply(before, tally.footprint(member))
     audit.record(actor=actor, action="member.leave", obj=member, details={"reason": reason})
     return member
 
 
 @transaction.atomic
 def member_death(*, actor, member: Member, on: datetime.date) -> Member:
+    member = _locked(member)
     _require(actor, member.unit_path)
     if member.status == Member.Status.DECEASED:
         raise MemberError(_("Her death has already been recorded."))
@@ -325,9 +342,11 @@ def member_death(*, actor, member: Member, on: datetime.date) -> Member:
     TransferRequest.objects.filter(member=member, status=TransferRequest.Status.PENDING).update(
         status=TransferRequest.Status.CANCELLED, decided_by=actor, decided_at=timezone.now()
     )
+    before = tally.footprint(member)
     member.status, member.status_since, member.status_reason = Member.Status.DECEASED, on, ""
     member.save()
     _event(member, MemberEvent.Kind.DIED, on, actor, from_unit=member.unit)
+    tally.apply(before, tally.footprint(member))
     audit.record(actor=actor, action="member.death", obj=member)
     return member
 
@@ -337,13 +356,14 @@ def member_reinstate(
     *, actor, member: Member, on: datetime.date, unit: Unit | None = None, reason: str = ""
 ) -> Member:
     """Bring back a member who had left (not one who died), into her unit or another."""
+    member = _locked(member)
     target = unit or member.unit
     _require(actor, member.unit_path)
     _require(actor, target.path)
     _check_unit(target)
     if member.status != Member.Status.LEFT:
         raise MemberError(_("Only a member who has left can be reinstated."))
-    from_unit = member.unit
+    from_unit, before = member.unit, tally.footprint(member)
     member.unit, member.status, member.status_since, member.status_reason = (
         target,
         Member.Status.ACTIVE,
@@ -351,6 +371,7 @@ def member_reinstate(
         "",
     )
     member.save()
+    tally.apply(before, tally.footprint(member))
     _event(
         member,
         MemberEvent.Kind.REINSTATED,

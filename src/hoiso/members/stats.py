@@ -3,7 +3,12 @@ dashboard and of its XLSX export. Every count is one aggregate query over the sc
 
 "At a date" counts a member if she had joined by then and had not left, died or been
 transferred out before it (her current unit is used: moves inside the province are not
-replayed — the summary table of a later increment will keep history by period).
+replayed). Ages are by year of birth, as Union statistics count them.
+
+Today's figures of a central, provincial or commune union, for a period starting on the
+first of a month, come from the summary table (hoiso.members.tally) — a few hundred rows
+instead of every record; other dates, and branches and groups, are counted live. Both paths
+give the same figures (tests/members/test_tally.py holds them to it).
 """
 
 from __future__ import annotations
@@ -13,16 +18,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from hoiso.core.scoping import path_q
+from hoiso.members import tally
 from hoiso.members.models import Member, MemberEvent
 from hoiso.members.reference import ETHNICITY_CHOICES, RELIGION_CHOICES
 from hoiso.org.models import Population, Unit, path_segment
 
 AGE_BANDS = [(18, 30), (31, 45), (46, 60), (61, 75), (76, 120)]
-DIGITAL = ["has_phone", "has_smartphone", "has_internet", "uses_zalo", "uses_facebook", "uses_tiktok",
-           "has_bank_account", "pays_cashless"]  # fmt: skip
-CLOSED = [Member.Status.LEFT, Member.Status.DECEASED, Member.Status.TRANSFERRED_OUT]
+DIGITAL = list(tally.DIGITAL)
+CLOSED = list(tally.CLOSED)
 
 
 def members_at(unit: Unit, on: datetime.date):
@@ -31,13 +37,6 @@ def members_at(unit: Unit, on: datetime.date):
     return Member.objects.filter(path_q("unit_path", [unit.path]), joined_on__lte=on).exclude(
         closed_before
     )
-
-
-def _years_ago(on: datetime.date, years: int) -> datetime.date:
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February
-        return on.replace(year=on.year - years, day=28)
 
 
 @dataclass
@@ -70,17 +69,31 @@ class UnitStats:
         return round(100 * self.total / self.women_18_plus, 2)
 
 
+def _band_label(low: int, high: int) -> str:
+    return f"{low}–{high}" if high < 120 else f"{low}+"
+
+
 def unit_stats(
     *, unit: Unit, on: datetime.date, period_start: datetime.date, sensitive: bool
 ) -> UnitStats:
+    stats = None
+    if on == timezone.localdate() and period_start.day == 1:
+        stats = _from_tally(unit, on, period_start, sensitive)
+    tallied = stats is not None
+    if stats is None:
+        stats = _live(unit, on, period_start, sensitive)
+    _population(stats, unit, on)
+    stats.children = _children(unit, on, stats.population_year, tallied=tallied)
+    return stats
+
+
+def _live(unit: Unit, on: datetime.date, period_start: datetime.date, sensitive: bool) -> UnitStats:
     rows = members_at(unit, on)
     stats = UnitStats(unit=unit, on=on)
     age_terms = {}
     for low, high in AGE_BANDS:
-        born_after, born_before = _years_ago(on, high + 1), _years_ago(on, low)
-        age_terms[f"age_{low}"] = Count(
-            "pk", filter=Q(date_of_birth__gt=born_after, date_of_birth__lte=born_before)
-        )
+        born = Q(date_of_birth__year__gte=on.year - high, date_of_birth__year__lte=on.year - low)
+        age_terms[f"age_{low}"] = Count("pk", filter=born)
     totals = rows.aggregate(
         total=Count("pk"),
         honorary=Count("pk", filter=Q(member_type=Member.MemberType.HONORARY)),
@@ -94,28 +107,27 @@ def unit_stats(
     stats.total, stats.honorary, stats.core = totals["total"], totals["honorary"], totals["core"]
     stats.party, stats.vneid_2, stats.joined = totals["party"], totals["vneid_2"], totals["joined"]
     stats.digital = {name: totals[name] for name in DIGITAL}
-    stats.age_bands = [
-        (f"{low}–{high}" if high < 120 else f"{low}+", totals[f"age_{low}"])
-        for low, high in AGE_BANDS
-    ]
-    labels = dict(Member.Education.choices)
-    stats.education = [
-        (str(labels.get(v, v) or labels[""]), n) for v, n in _grouped(rows, "education")
-    ]
-    if sensitive:
-        ethnic, religious = dict(ETHNICITY_CHOICES), dict(RELIGION_CHOICES)
-        stats.ethnicity = [(ethnic.get(v, "—"), n) for v, n in _grouped(rows, "ethnicity")]
-        stats.religion = [(religious.get(v, "—"), n) for v, n in _grouped(rows, "religion")]
+    stats.age_bands = [(_band_label(low, high), totals[f"age_{low}"]) for low, high in AGE_BANDS]
+    _labelled(stats, sensitive, lambda name: _grouped(rows, name))
     stats.left = (
         MemberEvent.objects.filter(
             path_q("member__unit_path", [unit.path]), on__gte=period_start, on__lte=on
         )
-        .filter(kind__in=[MemberEvent.Kind.LEFT, MemberEvent.Kind.DIED])
+        .filter(kind__in=tally.LEFT_KINDS)
         .count()
     )
-    _population(stats, unit, on)
-    stats.children = _children(unit, on, stats.population_year)
     return stats
+
+
+def _labelled(stats: UnitStats, sensitive: bool, grouped) -> None:
+    """Education (and, for roles allowed, ethnicity and religion) with their labels, largest
+    first; `grouped(field)` gives (value, count) pairs in that order."""
+    labels = dict(Member.Education.choices)
+    stats.education = [(str(labels.get(v, v) or labels[""]), n) for v, n in grouped("education")]
+    if sensitive:
+        ethnic, religious = dict(ETHNICITY_CHOICES), dict(RELIGION_CHOICES)
+        stats.ethnicity = [(ethnic.get(v, "—"), n) for v, n in grouped("ethnicity")]
+        stats.religion = [(religious.get(v, "—"), n) for v, n in grouped("religion")]
 
 
 def _grouped(rows, name: str) -> list[tuple[str, int]]:
@@ -123,6 +135,45 @@ def _grouped(rows, name: str) -> list[tuple[str, int]]:
         (row[name], row["n"])
         for row in rows.values(name).annotate(n=Count("pk")).order_by("-n", name)
     ]
+
+
+TALLY_PREFIXES = {"education": "edu", "ethnicity": "eth", "religion": "rel"}
+
+
+def _from_tally(
+    unit: Unit, on: datetime.date, period_start: datetime.date, sensitive: bool
+) -> UnitStats | None:
+    """Today's figures from the summary table, or None when the unit has no counts there."""
+    counts = tally.counts(unit)
+    if counts is None:
+        return None
+    stats = UnitStats(unit=unit, on=on)
+    stats.total, stats.core, stats.party = counts["total"], counts["core"], counts["party"]
+    stats.honorary = counts[f"type:{Member.MemberType.HONORARY}"]
+    stats.vneid_2 = counts["vneid:2"]
+    stats.digital = {name: counts[f"digital:{name}"] for name in DIGITAL}
+    first, last = f"{period_start:%Y-%m}", f"{on:%Y-%m}"
+    born: dict[int, int] = {}
+    for key, n in counts.items():
+        family, _sep, value = key.partition(":")
+        if family == "born" and value:
+            born[int(value)] = born.get(int(value), 0) + n
+        elif family == "joined" and first <= value <= last:
+            stats.joined += n
+        elif family == "left" and first <= value <= last:
+            stats.left += n
+    stats.age_bands = [
+        (_band_label(low, high), sum(n for y, n in born.items() if low <= on.year - y <= high))
+        for low, high in AGE_BANDS
+    ]
+
+    def grouped(name: str) -> list[tuple[str, int]]:
+        prefix = TALLY_PREFIXES[name] + ":"
+        pairs = [(k[len(prefix) :], n) for k, n in counts.items() if k.startswith(prefix)]
+        return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+
+    _labelled(stats, sensitive, grouped)
+    return stats
 
 
 def _population(stats: UnitStats, unit: Unit, on: datetime.date) -> None:
@@ -134,19 +185,25 @@ def _population(stats: UnitStats, unit: Unit, on: datetime.date) -> None:
         stats.women_18_plus = figures.filter(year=year).aggregate(s=Sum("women_18_plus"))["s"]
 
 
-def _children(unit: Unit, on: datetime.date, year: int | None) -> list[dict]:
-    """Members per unit directly below, from one GROUP BY over the path's child segment."""
+def _children(unit: Unit, on: datetime.date, year: int | None, *, tallied: bool) -> list[dict]:
+    """Members per unit directly below: from the summary table when the figures above came
+    from it and the children are tallied too, else one GROUP BY over the path's child
+    segment."""
     children = list(Unit.objects.filter(parent=unit).active().vn_ordered())
     if not children:
         return []
     width = len(unit.path) + len(path_segment(0))
-    counts = dict(
-        members_at(unit, on)
-        .annotate(child=Substr(F("unit_path"), 1, width))
-        .values("child")
-        .annotate(n=Count("pk"))
-        .values_list("child", "n")
-    )
+    if tallied and all(child.kind in tally.TALLIED_KINDS for child in children):
+        totals = tally.totals(children)
+        counts = {child.path: totals.get(child.pk, 0) for child in children}
+    else:
+        counts = dict(
+            members_at(unit, on)
+            .annotate(child=Substr(F("unit_path"), 1, width))
+            .values("child")
+            .annotate(n=Count("pk"))
+            .values_list("child", "n")
+        )
     population = (
         dict(
             Population.objects.filter(path_q("unit_path", [unit.path]), year=year)

@@ -14,7 +14,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from hoiso.core import audit
@@ -437,6 +439,8 @@ def restructuring_apply(*, actor, plan: Plan) -> Restructuring:
         unit_path=restructuring.unit_path,
         details={"operations": len(ops)},
     )
+    for hook in settings.HOISO_AFTER_RESTRUCTURING:
+        import_string(hook)(restructuring=restructuring)
     return restructuring
 
 
