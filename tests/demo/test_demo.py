@@ -2,19 +2,64 @@
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
 from hoiso.accounts.models import Role, User
-from hoiso.org.models import Official, Population, Unit, UnitLink, path_segment
+from hoiso.core.scoping import path_q
+from hoiso.members import tally
+from hoiso.members.models import Member, MemberEvent
+from hoiso.members.services import member_code
+from hoiso.org.models import Official, Population, Restructuring, Unit, UnitLink, path_segment
 
 
 @pytest.mark.django_db
 def test_demo():
-    """One build (about 4 s), every check on it: the build is the expensive part."""
-    call_command("demo", verbosity=0)
+    """One small build (about 5 s), every check on it: the build is the expensive part."""
+    call_command("demo", sample=True, verbosity=0)
     _builds_a_province_after_the_2025_merge()
     _paths_are_consistent()
     _personas_see_their_subtrees()
+    _members_are_consistent()
     _if_missing_does_nothing_the_second_time()
+
+
+@pytest.mark.django_db
+def test_full_demo_reproduces_the_seed_figures(capsys):
+    """The whole demo, as `make run` builds it: the former Sóc Trăng part has the seed's
+    259,940 members at 59.41% of its women 18+, phones 100%, smartphones >95%, ~70% social."""
+    call_command("demo")
+    soc_trang = Unit.objects.get(code="HPN-94")
+    moved = {op["unit"] for r in Restructuring.objects.filter(units=soc_trang)
+             for op in r.operations if op["op"] == "move" and op["from"] == soc_trang.pk}  # fmt: skip
+    units = Unit.objects.filter(pk__in=moved)
+    current = Member.objects.filter(path_q("unit_path", [u.path for u in units])).exclude(
+        status__in=tally.CLOSED
+    )
+    n = current.count()
+    assert n == 259_940
+    population = Population.objects.filter(unit__in=units)
+    year = max(population.values_list("year", flat=True))
+    women = sum(population.filter(year=year).values_list("women_18_plus", flat=True))
+    assert round(100 * n / women, 2) == 59.41
+    assert current.filter(has_phone=True).count() == n
+    assert current.filter(has_smartphone=True).count() / n > 0.95
+    social = current.filter(Q(uses_zalo=True) | Q(uses_facebook=True) | Q(uses_tiktok=True))
+    assert 0.68 < social.count() / n < 0.72
+    assert tally.rebuild(write=False) == []
+    assert "259,940 members, participation 59.41%" in capsys.readouterr().out
+
+
+def _members_are_consistent():
+    """Every member's stored path, code and summary counts are what the services write."""
+    assert Member.objects.count() > 20_000
+    for member in Member.objects.select_related("unit")[:2000]:
+        assert member.unit_path == member.unit.path
+        assert member.code == member_code(member.pk)
+        assert member.history.filter(history_type="+").exists()
+    assert tally.rebuild(write=False) == []
+    assert (
+        MemberEvent.objects.filter(kind=MemberEvent.Kind.ADMITTED).count() == Member.objects.count()
+    )
 
 
 def _builds_a_province_after_the_2025_merge():

@@ -30,12 +30,15 @@ class DemoContext:
     refs    named objects earlier builders made, for later ones (see the keys in
             hoiso.demo.management.commands.demo). Builders add keys; they never replace one.
     write   prints one progress line.
+    sample  build a small demo: builders with many records (members) make only a sample.
     """
 
     rng: random.Random
     today: datetime.date
     write: Callable[[str], None]
     seed: int = DEFAULT_SEED
+    # A small demo (tests, quick looks): builders make fewer records where theirs are many.
+    sample: bool = False
     refs: dict[str, Any] = field(default_factory=dict)
 
     def log(self, message: str) -> None:

@@ -6,6 +6,8 @@ Later builders (members, credit) use `woman_name` for their people too.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
 
 # Weighted roughly as in the Mekong Delta: Nguyễn far ahead, then Trần, Lê, Phạm, Huỳnh, Võ.
@@ -67,9 +69,17 @@ KHMER_HAMLET_NAMES = [
 ]  # fmt: skip
 
 
+_CUMULATIVE: dict[int, tuple[list[str], list[int]]] = {}
+
+
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
-    names, weights = zip(*pairs, strict=True)
-    return rng.choices(names, weights=weights)[0]
+    """A name drawn by weight (the cumulative weights kept per list: drawn millions of times)."""
+    found = _CUMULATIVE.get(id(pairs))
+    if found is None:
+        names = [name for name, _w in pairs]
+        found = _CUMULATIVE[id(pairs)] = (names, list(itertools.accumulate(w for _n, w in pairs)))
+    names, cumulative = found
+    return names[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
 
 
 def woman_name(rng: random.Random, *, khmer: bool = False) -> str:

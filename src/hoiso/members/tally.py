@@ -107,23 +107,28 @@ class Footprint:
     keys: Counter
 
 
+def member_keys(values: dict, left_on: Iterable[datetime.date] = ()) -> Counter:
+    """The keys of one member, from her stored values (field name → value) and the dates of
+    her LEFT/DIED events."""
+    keys: Counter = Counter()
+    if values["status"] not in CLOSED:
+        keys["total"] += 1
+        for dimension in DIMENSIONS:
+            key = dimension.key(values[dimension.field])
+            if key:
+                keys[key] += 1
+    for day in left_on:
+        keys[f"left:{_month(day)}"] += 1
+    return keys
+
+
 def footprint(member: Member) -> Footprint:
     """The keys the member counts under as stored now (two queries: her row, re-read so that
     a stale copy cannot skew the counts, and her LEFT/DIED events)."""
-    if member.pk:
-        member = Member.objects.only(*FIELDS).get(pk=member.pk)
-    keys: Counter = Counter()
-    if member.status not in CLOSED:
-        keys["total"] += 1
-        for dimension in DIMENSIONS:
-            key = dimension.key(getattr(member, dimension.field))
-            if key:
-                keys[key] += 1
-    if member.pk:
-        events = MemberEvent.objects.filter(member_id=member.pk, kind__in=LEFT_KINDS)
-        for day in events.values_list("on", flat=True):
-            keys[f"left:{_month(day)}"] += 1
-    return Footprint(member.unit_path, keys)
+    values = Member.objects.filter(pk=member.pk).values(*FIELDS).get()
+    events = MemberEvent.objects.filter(member_id=member.pk, kind__in=LEFT_KINDS)
+    keys = member_keys(values, events.values_list("on", flat=True))
+    return Footprint(values["unit_path"], keys)
 
 
 def apply(before: Footprint | None, after: Footprint | None) -> None:
@@ -305,6 +310,20 @@ def after_restructuring(*, restructuring) -> None:
     else:
         roots = {p[: PATH_SEGMENT_WIDTH + 1] for p in paths}
         resync(list(Unit.objects.filter(path__in=roots)))
+
+
+def replace_all(by_path: dict[str, Counter]) -> None:
+    """Store counts computed elsewhere from every member there is (the demo, which generates
+    them): `by_path` holds the keys of all members by their unit's path (member_keys summed);
+    they are rolled up to the tallied units and replace the whole table."""
+    tallied = set(Unit.objects.filter(kind__in=TALLIED_KINDS).values_list("pk", flat=True))
+    fresh: dict[int, Counter] = {pk: Counter() for pk in tallied}
+    for path, keys in by_path.items():
+        for pk in _path_ids(path):
+            if pk in tallied:
+                fresh[pk].update(keys)
+    MemberTally.objects.all().delete()
+    _replace(fresh)
 
 
 def rebuild(*, write: bool = True) -> list[Difference]:

@@ -7,6 +7,7 @@
                                       to start from an empty database. This command never
                                       deletes anything, so it cannot wipe real data.
     manage.py demo --seed N           another, equally realistic province
+    manage.py demo --sample           a small demo (about ten members per group): tests, quick looks
 
 The demo is built only into a database without units, and never with HOISO_PRODUCTION on.
 Administrative areas are loaded first (`load_areas`) when missing.
@@ -47,7 +48,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
@@ -88,8 +89,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                             help="Seed of the random choices (names, counts).")  # fmt: skip
+        parser.add_argument("--sample", action="store_true",
+                            help="A small demo: about ten members per group, not the seed figures.")  # fmt: skip
 
-    def handle(self, *args, if_missing, reset, print_sign_ins, seed, **options):
+    def handle(self, *args, if_missing, reset, print_sign_ins, seed, sample, **options):
         if settings.PRODUCTION:
             raise CommandError("The demo is never built with HOISO_PRODUCTION on.")
         if Unit.objects.filter(code=DEMO_PROVINCE_CODE).exists():
@@ -108,7 +111,7 @@ class Command(BaseCommand):
             return
         else:
             self._ensure_areas()
-            self._build(seed)
+            self._build(seed, sample)
         if print_sign_ins:
             self.stdout.write(sign_in_text())
 
@@ -116,12 +119,15 @@ class Command(BaseCommand):
         if not AdministrativeArea.objects.filter(province__code="92").exists():
             call_command("load_areas", stdout=self.stdout)
 
-    def _build(self, seed: int) -> None:
+    def _build(self, seed: int, sample: bool) -> None:
         started = time.perf_counter()
         ctx = DemoContext(rng=random.Random(seed), today=timezone.localdate(),
-                          write=self.stdout.write, seed=seed)  # fmt: skip
+                          write=self.stdout.write, seed=seed, sample=sample)  # fmt: skip
         # Services store some text (a restructuring's summary) in the active language.
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            if connection.vendor == "sqlite":  # a large page cache for the bulk inserts
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA cache_size = -262144")
             for path in settings.HOISO_DEMO_BUILDERS:
                 step = time.perf_counter()
                 self.stdout.write(f"{path}:")
