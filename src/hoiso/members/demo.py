@@ -89,7 +89,7 @@ def build(ctx) -> None:
     for group in groups:
         by_top[int(group.path.split(".")[1])].append(group)
     tops = Unit.objects.in_bulk(list(by_top))
-    writer = _Writer(ctx)
+    writer = MemberRows(rng=ctx.rng, today=ctx.today)
     seed_tops = [] if ctx.sample else sorted(pk for pk in by_top if pk in from_soc_trang)
     quotas = _seed_quotas(ctx, [tops[pk] for pk in seed_tops]) if seed_tops else {}
     for pk, top_groups in sorted(by_top.items()):
@@ -181,16 +181,19 @@ def _log_seed_figures(ctx, tops: list[int]) -> None:
     )
 
 
-class _Writer:
-    """Generates member rows group by group and copies them in chunks."""
+class MemberRows:
+    """Generates realistic member rows group by group and copies them in chunks (with their
+    history rows, events and consents), keeping their summary keys by unit path in `tally`.
+    Also used by the benchmarks to fill a database of national size."""
 
-    def __init__(self, ctx) -> None:
-        self.ctx, self.rng = ctx, ctx.rng
+    def __init__(self, *, rng, today: datetime.date, first_serial: int = 1) -> None:
+        self.rng, self.today = rng, today
         self.now = timezone.now()
         self.next_id = (
             Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         ) + 1
-        self.serial = 0
+        # CCCD serials per prefix (province, century and sex, year of birth): unique numbers.
+        self.serials: dict[str, int] = defaultdict(lambda: first_serial - 1)
         self.names: dict[str, tuple[str, str, str]] = {}
         self.rows: list[dict] = []
         self.current = self.former = 0
@@ -205,7 +208,7 @@ class _Writer:
         for _n in range(sum(rng.random() < LEFT_SHARE for _n in range(count))):
             row = self._member(group, top, hamlet, rng.random() < khmer_share, origin)
             row["status"] = rng.choice([Member.Status.LEFT] * 4 + [Member.Status.DECEASED])
-            left = self.ctx.today - datetime.timedelta(days=rng.randint(1, 730))
+            left = self.today - datetime.timedelta(days=rng.randint(1, 730))
             row["status_since"] = max(left, row["joined_on"])
             if row["status"] == Member.Status.LEFT:
                 row["status_reason"] = rng.choice(["Chuyển nơi ở", "Lấy chồng xa", "Xin ra hội"])
@@ -215,7 +218,7 @@ class _Writer:
             self.flush()
 
     def _member(self, group: Unit, top: Unit, hamlet: str, khmer: bool, origin: str) -> dict:
-        rng, today = self.rng, self.ctx.today
+        rng, today = self.rng, self.today
         age = rng.randint(*AGE_BAND(rng))
         born = datetime.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
         joined = max(born.replace(year=born.year + 18), datetime.date(1990, 1, 1))
@@ -233,9 +236,9 @@ class _Writer:
         pk, self.next_id = self.next_id, self.next_id + 1
         cccd = None
         if rng.random() < 0.85:
-            self.serial += 1
-            province = CCCD_PROVINCE.get(origin, "092")
-            cccd = f"{province}{1 if born.year < 2000 else 3}{born.year % 100:02d}{self.serial:06d}"
+            prefix = f"{CCCD_PROVINCE.get(origin, '092')}{1 if born.year < 2000 else 3}{born.year % 100:02d}"
+            self.serials[prefix] += 1
+            cccd = f"{prefix}{self.serials[prefix]:06d}"
         return {
             "id": pk, "unit_id": group.pk, "unit_path": group.path, "code": member_code(pk),
             "full_name": stored[0], "name_folded": stored[1], "name_sort": stored[2],
