@@ -83,6 +83,10 @@ def clean_member_data(data: dict[str, Any], *, member: Member | None = None) -> 
         data["phone"] = normalize_phone(data.get("phone"))
     except ValueProblem as exc:
         problems.append(str(exc))
+    # A recorded number, or a smartphone, means she has a phone (the flag alone may be set
+    # without a number she wishes to give).
+    if data.get("phone") or data.get("has_smartphone"):
+        data["has_phone"] = True
     try:
         cccd, _restored = normalize_cccd(data.get("cccd"))
         if cccd:

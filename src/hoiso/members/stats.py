@@ -126,8 +126,9 @@ def _labelled(stats: UnitStats, sensitive: bool, grouped) -> None:
     stats.education = [(str(labels.get(v, v) or labels[""]), n) for v, n in grouped("education")]
     if sensitive:
         ethnic, religious = dict(ETHNICITY_CHOICES), dict(RELIGION_CHOICES)
-        stats.ethnicity = [(ethnic.get(v, "—"), n) for v, n in grouped("ethnicity")]
-        stats.religion = [(religious.get(v, "—"), n) for v, n in grouped("religion")]
+        unknown = labels[""]  # "Not recorded"
+        stats.ethnicity = [(str(ethnic.get(v) or unknown), n) for v, n in grouped("ethnicity")]
+        stats.religion = [(str(religious.get(v) or unknown), n) for v, n in grouped("religion")]
 
 
 def _grouped(rows, name: str) -> list[tuple[str, int]]:

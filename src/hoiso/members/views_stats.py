@@ -83,7 +83,10 @@ def dashboard(request):
     return render(request, "members/dashboard.html", {
         "stats": stats, "start": start, "data": _chart_data(stats),
         "crumbs": breadcrumb(user=request.user, unit=stats.unit), "crumb_link_last": True,
-        "digital_rows": [(str(DIGITAL_LABELS[k]), v, stats.percent(v)) for k, v in stats.digital.items()],
+        "digital_rows": [
+            *((str(DIGITAL_LABELS[k]), v, stats.percent(v)) for k, v in stats.digital.items()),
+            (_("VNeID level 2"), stats.vneid_2, stats.percent(stats.vneid_2)),
+        ],
     })  # fmt: skip
 
 

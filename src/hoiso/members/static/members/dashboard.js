@@ -8,15 +8,20 @@
   const rose = ["#a3285f", "#d9578f", "#f0a6c4", "#7d1c48", "#c98aa8", "#5f1236", "#e8c3d3"];
   const charts = [];
 
+  // On a phone the category names of horizontal bars are cut to a width (with "…"; the
+  // tooltip has them whole) and pie labels give way to a legend, so the bars keep their room.
+  function narrow(el) { return el.clientWidth < 480; }
+
   function bar(el, series, opts) {
     const chart = echarts.init(el, null, { renderer: "canvas" });
+    const names = { interval: 0, width: narrow(el) ? 96 : 180, overflow: "truncate" };
     chart.setOption({
       color: rose,
       grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", renderMode: "richText" },
       toolbox: { feature: { saveAsImage: { title: data.labels.save, name: el.dataset.chart } } },
       xAxis: opts.horizontal ? { type: "value", max: opts.max } : { type: "category", data: series.map((s) => s[0]), axisLabel: { interval: 0 } },
-      yAxis: opts.horizontal ? { type: "category", data: series.map((s) => s[0]), inverse: true } : { type: "value" },
+      yAxis: opts.horizontal ? { type: "category", data: series.map((s) => s[0]), inverse: true, axisLabel: names } : { type: "value" },
       series: [{ type: "bar", data: series.map((s) => s[1]), label: { show: true, position: opts.horizontal ? "right" : "top", formatter: opts.suffix ? "{c}" + opts.suffix : "{c}" } }],
     });
     charts.push(chart);
@@ -28,7 +33,9 @@
       color: rose,
       tooltip: { trigger: "item", renderMode: "richText" },
       toolbox: { feature: { saveAsImage: { title: data.labels.save, name: el.dataset.chart } } },
-      series: [{ type: "pie", radius: ["40%", "70%"], data: series.map((s) => ({ name: s[0], value: s[1] })), label: { formatter: "{b}: {c}" } }],
+      legend: narrow(el) ? { bottom: 0, type: "scroll" } : undefined,
+      series: [{ type: "pie", radius: narrow(el) ? ["30%", "55%"] : ["40%", "70%"], center: ["50%", narrow(el) ? "42%" : "50%"],
+                 data: series.map((s) => ({ name: s[0], value: s[1] })), label: { show: !narrow(el), formatter: "{b}: {c}" } }],
     });
     charts.push(chart);
   }
