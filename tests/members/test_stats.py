@@ -79,3 +79,20 @@ def test_dashboard_query_count_does_not_grow(client, tree, people, xa_officer):
     with CaptureQueriesContext(connection) as second:
         client.get(url)
     assert len(second) == len(first)
+
+
+def test_a_past_date_counts_her_where_she_was_then(tree, xa_officer, tinh_admin):
+    """Moves since the date are replayed: before her transfer she counts in commune A."""
+    from hoiso.members.services import member_transfer
+
+    lan = admit(xa_officer, tree.a1, full_name="Lê Thị Lan", joined_on=datetime.date(2020, 1, 1))
+    member_transfer(actor=tinh_admin, member=lan, to_unit=tree.b1, on=datetime.date(2026, 5, 1))
+    before, after = datetime.date(2026, 4, 1), datetime.date(2026, 5, 2)
+    assert unit_stats(unit=tree.a, on=before, period_start=START, sensitive=False).total == 1
+    assert unit_stats(unit=tree.b, on=before, period_start=START, sensitive=False).total == 0
+    assert unit_stats(unit=tree.a, on=after, period_start=START, sensitive=False).total == 0
+    assert unit_stats(unit=tree.b, on=after, period_start=START, sensitive=False).total == 1
+    rows = unit_stats(unit=tree.p, on=before, period_start=START, sensitive=False).children
+    assert {r["unit"].pk: r["members"] for r in rows} == {tree.a.pk: 1, tree.b.pk: 0}
+    branches = unit_stats(unit=tree.a, on=before, period_start=START, sensitive=False).children
+    assert {r["unit"].pk: r["members"] for r in branches}[tree.a1.pk] == 1

@@ -2,7 +2,9 @@
 dashboard and of its XLSX export. Every count is one aggregate query over the scoped rows.
 
 "At a date" counts a member if she had joined by then and had not left, died or been
-transferred out before it (her current unit is used: moves inside the province are not
+transferred out before it, in the unit she belonged to on that date: members moved since
+(transfers, reinstatements into another unit) are counted where their first move after the
+date took them from. Units are taken with their paths of today (a restructuring since is not
 replayed). Ages are by year of birth, as Union statistics count them.
 
 Today's figures of a central, provincial or commune union, for a period starting on the
@@ -31,12 +33,37 @@ DIGITAL = list(tally.DIGITAL)
 CLOSED = list(tally.CLOSED)
 
 
-def members_at(unit: Unit, on: datetime.date):
-    """Members of the unit's subtree who were members on `on`."""
+MOVES = (MemberEvent.Kind.TRANSFERRED, MemberEvent.Kind.TRANSFER_ACCEPTED,
+         MemberEvent.Kind.REINSTATED)  # fmt: skip
+
+
+def members_at(unit: Unit, on: datetime.date, moves: dict[int, str] | None = None):
+    """Members of the unit's subtree who were members on `on`, where they were that day."""
     closed_before = Q(status__in=CLOSED, status_since__lte=on)
-    return Member.objects.filter(path_q("unit_path", [unit.path]), joined_on__lte=on).exclude(
-        closed_before
+    placed = path_q("unit_path", [unit.path])
+    moves = _moves_since(unit, on) if moves is None else moves
+    if moves:
+        inside = [pk for pk, path in moves.items() if path.startswith(unit.path)]
+        placed = (placed & ~Q(pk__in=list(moves))) | Q(pk__in=inside)
+    return Member.objects.filter(placed, joined_on__lte=on).exclude(closed_before)
+
+
+def _moves_since(unit: Unit, on: datetime.date) -> dict[int, str]:
+    """Members who moved after `on` and were, or are now, in the subtree: member id → the
+    path of the unit she was in on `on` (where her first move after it took her from)."""
+    if on >= timezone.localdate():
+        return {}
+    events = (
+        MemberEvent.objects.filter(kind__in=MOVES, on__gt=on, from_unit__isnull=False)
+        .exclude(from_unit=F("to_unit"))
+        .filter(path_q("from_unit__path", [unit.path]) | path_q("member__unit_path", [unit.path]))
+        .order_by("on", "id")
+        .values_list("member_id", "from_unit__path")
     )
+    first: dict[int, str] = {}
+    for member_id, path in events:
+        first.setdefault(member_id, path)
+    return first
 
 
 @dataclass
@@ -198,13 +225,18 @@ def _children(unit: Unit, on: datetime.date, year: int | None, *, tallied: bool)
         totals = tally.totals(children)
         counts = {child.path: totals.get(child.pk, 0) for child in children}
     else:
+        moves = _moves_since(unit, on)
+        rows = members_at(unit, on, moves)
         counts = dict(
-            members_at(unit, on)
+            rows.exclude(pk__in=list(moves))
             .annotate(child=Substr(F("unit_path"), 1, width))
             .values("child")
             .annotate(n=Count("pk"))
             .values_list("child", "n")
         )
+        for pk in rows.filter(pk__in=list(moves)).values_list("pk", flat=True):
+            child = moves[pk][:width]  # counted under the child she was in that day
+            counts[child] = counts.get(child, 0) + 1
     population = (
         dict(
             Population.objects.filter(path_q("unit_path", [unit.path]), year=year)
