@@ -1,6 +1,7 @@
 """Member reads: scope per persona, search by name/phone/CCCD/code, Vietnamese order."""
 
 import pytest
+from django.db import connection
 from django.http import Http404
 
 from hoiso.members import selectors
@@ -214,3 +215,81 @@ def test_transfers_incoming_and_outgoing(tree, people, xa_officer, q_officer, xa
     assert selectors.transfer_get(user=xa_officer, pk=request.pk) == request
     with pytest.raises(Http404):
         selectors.transfer_get(user=xa_officer_other, pk=request.pk)
+
+
+# ------------------------------------------------------------------ search on PostgreSQL
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram search (pg_trgm) is PostgreSQL's; SQLite searches by substring")
+
+
+@pytest.mark.parametrize(
+    "query", ["nguyen thi lna", "ngyen thi lan", "Nguyễn Thi Lam", "nguyen thị lann"]
+)
+def test_typo_finds_the_similar_name(postgres, people, tinh_admin, query):
+    found = selectors.members_search(user=tinh_admin, query=query)
+    assert found.similar
+    assert [m.full_name for m in found.members][0] == "Nguyễn Thị Lan"
+    assert found.count == len(found.members)
+
+
+def test_similar_names_most_similar_first(postgres, tree, tinh_admin):
+    for name in ["Nguyễn Thị Loan", "Nguyễn Thị Lan", "Nguyễn Thị Lành"]:
+        admit(tinh_admin, tree.a1, full_name=name)
+    listed = [m.full_name for m in selectors.members_list(user=tinh_admin, query="nguyen thi lna")]
+    assert listed[0] == "Nguyễn Thị Lan"
+    assert set(listed) >= {"Nguyễn Thị Lan", "Nguyễn Thị Loan"}
+
+
+def test_exact_matches_come_without_similar_ones(postgres, tree, tinh_admin):
+    for name in ["Nguyễn Thị Lan", "Nguyễn Thị Loan"]:
+        admit(tinh_admin, tree.a1, full_name=name)
+    found = selectors.members_search(user=tinh_admin, query="nguyen thi lan")
+    assert not found.similar
+    assert [m.full_name for m in found.members] == ["Nguyễn Thị Lan"]
+
+
+def test_similar_names_stay_in_scope(postgres, people, xa_officer_other, xa_officer):
+    """Lan is in commune A: the officer of commune B never sees her, typo or not."""
+    assert search(xa_officer_other, "ngyen thi lan") == set()
+    assert search(xa_officer_other, "nguyen thi lna") == set()
+    assert search(xa_officer, "ngyen thi lan") == {"Nguyễn Thị Lan"}
+
+
+def test_similar_names_stay_in_the_unit(postgres, tree, people, xa_officer):
+    assert names(selectors.members_list(user=xa_officer, query="tran thi dso", unit=tree.a2)) == (
+        set()
+    )
+    assert names(selectors.members_list(user=xa_officer, query="tran thi dso", unit=tree.a1)) == {
+        "Trần Thị Đào"
+    }
+
+
+def test_numbers_are_never_matched_by_similarity(postgres, people, tinh_admin):
+    assert search(tinh_admin, "0912345670") == set()
+    assert search(tinh_admin, people["lan"].cccd[:-1] + "9") == set()
+
+
+# ------------------------------------------------------------------ counts and order
+
+
+def test_search_counts_up_to_a_limit(tree, tinh_admin, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 2)
+    for name in ["Lê Thị Hoa", "Trần Thị Hoa", "Võ Thị Hoa"]:
+        admit(tinh_admin, tree.a1, full_name=name)
+    found = selectors.members_search(user=tinh_admin, query="hoa")
+    assert (found.count, found.more, found.similar) == (2, True, False)
+    # The order is the Vietnamese one whichever plan serves it.
+    assert [m.full_name for m in found.members] == ["Lê Thị Hoa", "Trần Thị Hoa", "Võ Thị Hoa"]
+    found = selectors.members_search(user=tinh_admin, query="tran hoa")
+    assert (found.count, found.more) == (1, False)
+
+
+def test_search_results_in_vietnamese_order(tree, tinh_admin):
+    for name in ["Trần Thị Ánh", "Lê Thị Anh", "Đỗ Thị Bình", "Bùi Thị Anh"]:
+        admit(tinh_admin, tree.a1, full_name=name)
+    assert [m.full_name for m in selectors.members_list(user=tinh_admin, query="thi")] == [
+        "Bùi Thị Anh", "Lê Thị Anh", "Trần Thị Ánh", "Đỗ Thị Bình"]  # fmt: skip
