@@ -322,6 +322,7 @@ SPECS: list[Spec] = [
     Spec("members:dashboard", lambda w: reverse("members:dashboard") + "?format=xlsx", label="xlsx",
          expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
     Spec("members:member_data_export", _member_url("members:member_data_export")),
+    Spec("members:member_data_pdf", _member_url("members:member_data_pdf")),
     Spec("members:member_anonymise", _member_url("members:member_anonymise")),
     Spec("members:member_anonymise", _member_url("members:member_anonymise"), method="post", writes=True,
          data=lambda w: {"request": "Đơn ngày 20/11/2026"}),

@@ -8,12 +8,17 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
+from django.template.defaultfilters import yesno
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoiso.core import audit
 from hoiso.core.models import AuditEntry
+from hoiso.members import tally
 from hoiso.members.models import Member, MemberEvent, TransferRequest
 from hoiso.members.services import MemberError, _require
 
@@ -39,13 +44,17 @@ def _value(member: Member, field) -> Any:
     return value
 
 
-def member_data(member: Member) -> dict[str, Any]:
-    """Everything kept about her, as plain data (the JSON of a data request)."""
-    fields = [
+def _record_fields() -> list[models.Field]:
+    return [
         f
         for f in Member._meta.concrete_fields
         if f.name not in {"name_folded", "name_sort", "unit_path"}
     ]
+
+
+def member_data(member: Member) -> dict[str, Any]:
+    """Everything kept about her, as plain data (the JSON of a data request)."""
+    fields = _record_fields()
     return {
         "record": {f.name: _value(member, f) for f in fields},
         "unit": member.unit.name,
@@ -64,11 +73,65 @@ def member_data(member: Member) -> dict[str, Any]:
             for c in member.consents.order_by("on", "id")
         ],
         "history": [
-            {"date": h.history_date.isoformat(), "change": h.get_history_type_display()}
-            for h in member.history.order_by("history_date")
-        ],
+            {
+                "date": h["date"].isoformat(),
+                "change": h["change"],
+                "by": h["by"],
+                "changes": [{"field": str(c[0]), "old": c[1], "new": c[2]} for c in h["changes"]],
+            }
+            for h in history_entries(member)
+        ],  # fmt: skip
         "exported_at": timezone.now().isoformat(),
     }
+
+
+# Fields without a verbose name of their own, named for her copy.
+_LABELS = {"id": gettext_lazy("record number"), "created_at": gettext_lazy("record created at"),
+           "updated_at": gettext_lazy("record last saved at")}  # fmt: skip
+
+
+def display(field: models.Field, value: Any) -> str:
+    """A value as she reads it: the label of a choice, a name, a Vietnamese date, yes/no."""
+    choices = dict(field.flatchoices) if field.choices else {}
+    if value in choices:
+        return str(choices[value])
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return capfirst(yesno(value))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def label(field: models.Field) -> str:
+    return capfirst(str(_LABELS.get(field.name, field.verbose_name)))
+
+
+def record_rows(member: Member) -> list[tuple[str, str]]:
+    """Every field of her record as (label, value), in the order of the model."""
+    return [(label(f), display(f, getattr(member, f.name))) for f in _record_fields()]
+
+
+def history_entries(member: Member) -> list[dict[str, Any]]:
+    """Oldest first: when, what kind of change, who made it (name only) and which fields went
+    from what to what, as she reads them. Saves that changed nothing are left out."""
+    versions = member.history.select_related("history_user").order_by("history_date", "pk")
+    entries, older = [], None
+    for version in versions:
+        changes = []
+        if older is not None:
+            for change in version.diff_against(older, foreign_keys_are_objs=True).changes:
+                field = Member._meta.get_field(change.field)
+                changes.append((label(field), display(field, change.old), display(field, change.new)))  # fmt: skip
+        if changes or older is None or version.history_type != "~":
+            user = version.history_user
+            entries.append({"date": version.history_date, "change": version.get_history_type_display(),
+                            "by": user.get_full_name() if user else _("System"), "changes": changes})  # fmt: skip
+        older = version
+    return entries
 
 
 @transaction.atomic
@@ -82,6 +145,7 @@ def member_anonymise(*, actor, member: Member, reason: str) -> Member:
     if not reason.strip():
         raise MemberError(_("Enter the reference of her request."))
     today = timezone.localdate()
+    before = tally.footprint(member)
     birth_year = member.date_of_birth.replace(month=1, day=1) if member.date_of_birth else None
     cleared = {name: (None if name in {"cccd", "address_area"} else "") for name in IDENTIFYING}
     values = {"full_name": ANONYMOUS_NAME, "date_of_birth": birth_year, **cleared}
@@ -93,6 +157,7 @@ def member_anonymise(*, actor, member: Member, reason: str) -> Member:
         setattr(member, name, value)
     member.status_reason = _("Data removed at her request")
     member.save()
+    tally.apply(before, tally.footprint(member))
     member.history.update(
         **{("address_area_id" if k == "address_area" else k): v for k, v in values.items()}
     )

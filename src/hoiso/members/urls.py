@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/sua/", views.member_edit, name="member_edit"),
     path("<int:pk>/lich-su/", views.member_history, name="member_history"),
     path("<int:pk>/du-lieu/", views.member_data_export, name="member_data_export"),
+    path("<int:pk>/du-lieu/pdf/", views.member_data_pdf, name="member_data_pdf"),
     path("<int:pk>/xoa-du-lieu/", views.member_anonymise, name="member_anonymise"),
     path("<int:pk>/chuyen/", views.member_transfer, name="member_transfer"),
     path("<int:pk>/ra-hoi/", views.member_leave, name="member_leave"),

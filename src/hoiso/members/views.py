@@ -16,7 +16,15 @@ from hoiso.core.history import history_rows
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import path_q, user_can
 from hoiso.core.viewkit import submit
-from hoiso.members import cards, exporting, forms, personal_data, selectors, services
+from hoiso.members import (
+    cards,
+    exporting,
+    forms,
+    personal_data,
+    personal_data_pdf,
+    selectors,
+    services,
+)
 from hoiso.members.models import Member
 from hoiso.org.selectors import areas_for_units, breadcrumb
 
@@ -37,10 +45,14 @@ def _units_under(request, action=Action.MANAGE_MEMBERS):
 @require_GET
 def member_list(request):
     _require(request.user, Action.VIEW_PERSONAL)
-    search, data, _filters, unit, members = _listed(request)
-    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    search, data, _filters, unit, found = _listed(request)
+    paginator = Paginator(found.members, 50)
+    if found.count is not None:
+        paginator.count = found.count  # counted (up to a limit) by the search already
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "members/member_list.html", {
         "page": page, "search": search, "unit": unit, "query": data.get("q", ""),
+        "more_found": found.more, "similar_found": found.similar,
         "can_admit": request.user.can_anywhere(Action.MANAGE_MEMBERS),
     })  # fmt: skip
 
@@ -53,10 +65,10 @@ def _listed(request):
     filters = {"status": data.get("status"), "member_type": data.get("member_type"),
                "is_core": True if data.get("is_core") == "1" else None}  # fmt: skip
     unit = request.get_current_unit()
-    members = selectors.members_list(
+    found = selectors.members_search(
         user=request.user, query=data.get("q", ""), unit=unit, filters=filters
     )
-    return search, data, filters, unit, members
+    return search, data, filters, unit, found
 
 
 @login_required
@@ -65,7 +77,8 @@ def member_export(request):
     """The filtered list as XLSX or CSV. Sensitive columns only for roles allowed to see them
     in the listed unit; every export is logged."""
     _require(request.user, Action.VIEW_PERSONAL)
-    _search, data, filters, unit, members = _listed(request)
+    _search, data, filters, unit, found = _listed(request)
+    members = found.members
     sensitive = unit is not None and user_can(request.user, Action.VIEW_SENSITIVE, unit.path)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     name = f"hoi-vien-{timezone.localdate():%Y%m%d}.{fmt}"
@@ -122,9 +135,9 @@ CARDS_LIMIT = 500
 def member_cards(request):
     """Cards of the listed active members (the list's filters), at most CARDS_LIMIT at a time."""
     _require(request.user, Action.VIEW_PERSONAL)
-    _search, _data, _filters, unit, members = _listed(request)
+    _search, _data, _filters, unit, found = _listed(request)
     members = list(
-        members.filter(status=Member.Status.ACTIVE).select_related("unit", "unit__parent")[
+        found.members.filter(status=Member.Status.ACTIVE).select_related("unit", "unit__parent")[
             :CARDS_LIMIT
         ]
     )
@@ -145,13 +158,33 @@ def member_verify(request, token):
 @login_required
 @require_GET
 def member_data_export(request, pk):
-    """A copy of everything kept about her, for her request (JSON); the export is logged."""
-    member = selectors.member_get(user=request.user, pk=pk, action=Action.MANAGE_MEMBERS)
-    audit.record(actor=request.user, action="member.data_export", obj=member)
+    """A copy of everything kept about her, for her request (JSON); the export is logged.
+    The copy holds her ethnicity and religion, so only roles that may read them issue it."""
+    member = selectors.member_get(user=request.user, pk=pk, action=Action.VIEW_SENSITIVE)
+    audit.record(
+        actor=request.user, action="member.data_export", obj=member, details={"format": "json"}
+    )
     response = JsonResponse(
         personal_data.member_data(member), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
     response["Content-Disposition"] = f'attachment; filename="du-lieu-{member.code}.json"'
+    return response
+
+
+@login_required
+@require_GET
+def member_data_pdf(request, pk):
+    """The same copy as a readable A4 PDF in Vietnamese; checked and logged as the JSON copy."""
+    member = selectors.member_get(user=request.user, pk=pk, action=Action.VIEW_SENSITIVE)
+    try:
+        pdf = personal_data_pdf.member_data_pdf(member)
+    except cards.CardError as exc:
+        messages.error(request, str(exc))
+        return redirect("members:member_detail", pk=member.pk)
+    audit.record(actor=request.user, action="member.data_export", obj=member,
+                 details={"format": "pdf"})  # fmt: skip
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="du-lieu-{member.code}.pdf"'
     return response
 
 
