@@ -1,16 +1,30 @@
-"""Writing a checked plan through the member services (member_admit, member_update), so that
-every row written obeys exactly the rules of the forms: events, history and audit included."""
+"""One pass over an import's file: read, check and (for an import) write, a chunk of rows at
+a time, so that memory stays flat whatever the file's size; the error report is written
+along the way.
+
+The dry run and the import run the same pass: the import checks every row again on the
+data as they are then, so a row is never written on the strength of an old check. Both
+modes write in one transaction. All or nothing: once a row has a problem nothing more is
+written, the remaining rows are still checked (the official sees every problem at once)
+and the transaction is rolled back. Valid rows only: rows with problems are skipped.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from hoiso.members.importing.plan import CREATE, ERROR, UNCHANGED, UPDATE, Plan, RowPlan
-from hoiso.members.models import ImportBatch, ImportedMember
-from hoiso.members.services import MemberError, member_admit, member_update
+from hoiso.members import tally
+from hoiso.members.importing.bulk import Writer
+from hoiso.members.importing.plan import CREATE, ERROR, UNCHANGED, UPDATE, Planner, RowPlan
+from hoiso.members.importing.reader import Sheet
+from hoiso.members.importing.report import ErrorReport
+from hoiso.members.models import ImportBatch
+
+CHUNK = 5000
 
 
 @dataclass
@@ -19,68 +33,115 @@ class Written:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
-    records: list[ImportedMember] = field(default_factory=list)
 
 
-class _Rollback(Exception):
-    def __init__(self, row: RowPlan, message: str):
-        self.row, self.message = row, message
+@dataclass
+class Outcome:
+    """What the pass found: counts by action, the rows the official must read (at most
+    `limit` with problems, then with warnings), and the error report's temporary path."""
+
+    limit: int
+    counts: dict[str, int] = field(
+        default_factory=lambda: {CREATE: 0, UPDATE: 0, UNCHANGED: 0, ERROR: 0}
+    )
+    problems: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    written: Written = field(default_factory=Written)
+    report_path: str = ""
+    report_rows: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, row: RowPlan) -> None:
+        self.counts[row.action] += 1
+        if row.problems and len(self.problems) < self.limit:
+            self.problems.append(row.as_json())
+        elif row.warnings and not row.problems and len(self.warnings) < self.limit:
+            self.warnings.append(row.as_json())
+
+    def listed(self) -> list[dict]:
+        return (self.problems + self.warnings)[: self.limit]
 
 
-def _write(actor, batch: ImportBatch, row: RowPlan, written: Written) -> None:
-    if row.action == CREATE:
-        member = member_admit(actor=actor, unit=row.unit, data=row.data, joined_on=row.joined_on,
-                              decision=row.decision)  # fmt: skip
-        written.created += 1
-    elif row.action == UPDATE:
-        member = member_update(actor=actor, member=row.member, data=row.data)
-        written.updated += 1
-    else:
-        written.unchanged += 1
-        return
-    written.records.append(ImportedMember(batch=batch, member=member, created=row.action == CREATE,
-                                          row_number=row.number))  # fmt: skip
+def run_pass(*, actor, batch: ImportBatch, sheet: Sheet, mode: str | None,
+             on_progress: Callable[[int, int], None] | None = None) -> Outcome:  # fmt: skip
+    """The dry run (`mode` None) or the import of `sheet` into `batch`."""
+    outcome = Outcome(limit=ImportBatch.MAX_LISTED)
+    report = ErrorReport(sheet.headers)
+    try:
+        if mode is None:
+            _check(actor, batch, sheet, outcome, report, on_progress)
+        else:
+            _import(actor, batch, sheet, mode, outcome, report, on_progress)
+    except BaseException:
+        os.unlink(report.close())
+        raise
+    outcome.report_rows = report.rows
+    outcome.report_path = report.close()
+    return outcome
 
 
-def apply_plan(*, actor, batch: ImportBatch, plan: Plan, mode: str,
-               on_progress: Callable[[int, int], None] | None = None) -> Written:  # fmt: skip
-    """All or nothing: write only when no row has a problem, in one transaction (a row the
-    services refuse now undoes the rest). Valid rows only: each row on its own; a row refused
-    now becomes a row with a problem, for the error report."""
-    written = Written()
-    total = len(plan.rows)
-    if mode == ImportBatch.Mode.ALL_OR_NOTHING:
-        if any(r.action == ERROR for r in plan.rows):
-            written.failed = sum(r.action == ERROR for r in plan.rows)
-            return written
-        try:
-            with transaction.atomic():
-                for i, row in enumerate(plan.rows):
-                    try:
-                        _write(actor, batch, row, written)
-                    except MemberError as exc:
-                        raise _Rollback(row, str(exc)) from exc
-                    if on_progress and i % 200 == 0:
-                        on_progress(i, total)
-                ImportedMember.objects.bulk_create(written.records)
-        except _Rollback as stop:
-            stop.row.action, stop.row.problems = ERROR, [stop.message]
-            return Written(failed=1)
-        return written
-    for i, row in enumerate(plan.rows):
-        if row.action == ERROR:
-            written.failed += 1
-            continue
-        try:
-            with transaction.atomic():
-                _write(actor, batch, row, written)
-        except MemberError as exc:
-            row.action, row.problems = ERROR, [str(exc)]
-            written.failed += 1
-        if on_progress and i % 200 == 0:
-            on_progress(i, total)
-    ImportedMember.objects.bulk_create(written.records)
-    return written
+def _planner(actor, batch: ImportBatch, sheet: Sheet) -> Planner:
+    return Planner(actor=actor, default_unit=batch.unit, headers=sheet.headers,
+                   mapping=batch.mapping)  # fmt: skip
 
 
-__all__ = ["apply_plan", "Written", "CREATE", "UPDATE", "UNCHANGED"]
+def _chunks(actor, batch, sheet: Sheet, on_progress):
+    planner = _planner(actor, batch, sheet)
+    done = 0
+    for chunk in sheet.chunks(CHUNK):
+        plans = planner.plan(chunk)
+        yield chunk, plans
+        done += len(chunk)
+        if on_progress:
+            on_progress(done, max(sheet.estimated_rows, done))
+
+
+def _note(outcome: Outcome, report: ErrorReport, chunk, plans: list[RowPlan]) -> None:
+    for (_number, cells), row in zip(chunk, plans, strict=True):
+        outcome.add(row)
+        if row.problems:
+            report.add(cells, "; ".join(row.problems))
+
+
+def _check(actor, batch, sheet, outcome, report, on_progress) -> None:
+    for chunk, plans in _chunks(actor, batch, sheet, on_progress):
+        _note(outcome, report, chunk, plans)
+
+
+def _import(actor, batch, sheet, mode, outcome, report, on_progress) -> None:
+    all_or_nothing = mode == ImportBatch.Mode.ALL_OR_NOTHING
+    with transaction.atomic():
+        writer = Writer(actor=actor, batch=batch)
+        for chunk, plans in _chunks(actor, batch, sheet, on_progress):
+            failing = outcome.counts[ERROR] or any(r.action == ERROR for r in plans)
+            if not (all_or_nothing and failing):
+                writer.write(plans)  # a row refused only now becomes an ERROR row
+            _note(outcome, report, chunk, plans)
+        failed = outcome.counts[ERROR]
+        if all_or_nothing and failed:
+            transaction.set_rollback(True)
+            outcome.written = Written(failed=failed)
+            return
+        counts = writer.counts
+        outcome.written = Written(created=counts.created, updated=counts.updated,
+                                  unchanged=counts.unchanged, failed=failed)  # fmt: skip
+        if counts.created or counts.updated:
+            resync_tally(batch)
+
+
+def resync_tally(batch: ImportBatch) -> None:
+    """The summary table of counts follows the members written, in the same transaction:
+    the commune's subtree is recounted (cheaper than a difference per member)."""
+    tally.resync([_commune(batch)])
+
+
+def _commune(batch: ImportBatch):
+    from hoiso.org.models import Unit
+
+    prefixes = [batch.unit.path[:i] for i in range(1, len(batch.unit.path) + 1)]
+    commune = (Unit.objects.filter(kind=Unit.Kind.COMMUNE, path__in=prefixes)
+               .order_by("-depth").first())  # fmt: skip
+    return commune or batch.unit

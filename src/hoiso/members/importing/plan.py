@@ -19,12 +19,12 @@ from hoiso.core.spreadsheets import Table
 from hoiso.core.text import fold
 from hoiso.members import selectors
 from hoiso.members.importing.columns import BY_FIELD
-from hoiso.members.importing.parse import READERS, blank, parse_cccd, text
+from hoiso.members.importing.parse import READERS, blank, parse_cccd
 from hoiso.members.models import Member
 from hoiso.members.services import EDITABLE_FIELDS, MemberError, clean_member_data
 from hoiso.members.services import _check_admission as check_admission
 from hoiso.members.services import _check_unit as check_unit
-from hoiso.members.validators import ValueProblem
+from hoiso.members.validators import ValueProblem, check_cccd, normalize_cccd
 from hoiso.org.models import Unit
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
@@ -114,33 +114,6 @@ class _Units:
         return group
 
 
-def _existing(actor, table: Table, columns: dict[str, int], root: Unit):
-    """Members the file may update: by CCCD (anywhere: a CCCD is unique nationally), and by
-    folded name + date of birth + unit under the commune."""
-    by_cccd: dict[str, Member] = {}
-    if "cccd" in columns:
-        cccds = set()
-        for row in table.rows:
-            try:
-                cccds.add(parse_cccd(row[columns["cccd"]])[0])
-            except ValueProblem:
-                continue
-        cccds.discard("")
-        chunk = sorted(cccds)
-        for start in range(0, len(chunk), 1000):
-            for m in Member.objects.filter(cccd__in=chunk[start : start + 1000]):
-                by_cccd[m.cccd] = m
-    by_name: dict[tuple, Member] = {}
-    if "full_name" in columns:
-        names = {fold(text(row[columns["full_name"]])) for row in table.rows} - {""}
-        chunk = sorted(names)
-        under = Member.objects.filter(path_q("unit_path", [root.path]))
-        for start in range(0, len(chunk), 1000):
-            for m in under.filter(name_folded__in=chunk[start : start + 1000]):
-                by_name.setdefault((m.name_folded, m.date_of_birth, m.unit_id), m)
-    return by_cccd, by_name
-
-
 def _unfit_text(value: str, name: str) -> bool:
     """Longer than the record keeps, or with control or invisible format characters."""
     return len(value) > _TEXT_LIMITS.get(name, 120) or any(
@@ -148,96 +121,229 @@ def _unfit_text(value: str, name: str) -> bool:
     )
 
 
-def _read_cells(row: list, columns: dict[str, int], headers: list[str], plan: RowPlan) -> dict:
-    values: dict[str, Any] = {}
-    for name, index in columns.items():
-        column, cell = BY_FIELD[name], row[index]
+_UNCACHED_FIELDS = {"cccd", "phone"}  # nearly every value differs
+_CACHE_LIMIT = 50_000
+
+
+class _Cells:
+    """Reads the cells of rows: a column of few distinct values (yes/no, sex, ethnicity,
+    dates) reads each distinct value once."""
+
+    def __init__(self, columns: dict[str, int], headers: list[str]):
+        self.columns = list(columns.items())
+        self.headers = headers
+        self.cache: dict[str, dict] = {name: {} for name, _i in self.columns}
+
+    def read(self, row: list, plan: RowPlan) -> dict:
+        values: dict[str, Any] = {}
+        for name, index in self.columns:
+            cell = row[index]
+            if cell is None or cell == "":
+                continue
+            column = BY_FIELD[name]
+            cache = self.cache[name] if name not in _UNCACHED_FIELDS else None
+            key = (type(cell), cell)
+            if cache is not None and key in cache:
+                outcome = cache[key]
+            else:
+                outcome = self._read_one(name, column, cell)
+                if cache is not None and len(cache) < _CACHE_LIMIT:
+                    cache[key] = outcome
+            kind, value = outcome
+            if kind == "blank":
+                continue
+            label = self.headers[index] or column.header
+            if kind == "problem":
+                plan.problems.append(f"{label}: {value}")
+            elif kind == "unfit":
+                plan.problems.append(_("%(column)s: the text is too long or has invisible characters")
+                                     % {"column": label})  # fmt: skip
+            elif kind == "restored":
+                values[name] = value
+                plan.warnings.append(_("%(column)s: the leading zero lost by Excel was put back "
+                                       "(%(cccd)s); check it") % {"column": label, "cccd": value})  # fmt: skip
+            else:
+                values[name] = value
+        return values
+
+    @staticmethod
+    def _read_one(name: str, column, cell) -> tuple[str, Any]:
         if blank(cell):
-            continue
-        label = headers[index] or column.header
+            return "blank", None
         try:
             if name == "cccd":
-                values["cccd"], restored = parse_cccd(cell)
-                if restored:
-                    plan.warnings.append(_("%(column)s: the leading zero lost by Excel was put back "
-                                           "(%(cccd)s); check it") % {"column": label, "cccd": values["cccd"]})  # fmt: skip
-                continue
+                value, restored = parse_cccd(cell)
+                return ("restored" if restored else "value"), value
             value = READERS[column.kind](cell)
         except ValueProblem as exc:
-            plan.problems.append(f"{label}: {exc}")
-            continue
+            return "problem", str(exc)
         if column.kind == "text" and _unfit_text(value, name):
-            plan.problems.append(_("%(column)s: the text is too long or has invisible characters")
-                                 % {"column": label})  # fmt: skip
-            continue
-        values[name] = value
-    return values
+            return "unfit", None
+        return "value", value
+
+
+def _read_cells(row: list, columns: dict[str, int], headers: list[str], plan: RowPlan) -> dict:
+    return _Cells(columns, headers).read(row, plan)
+
+
+class Planner:
+    """The dry run, a chunk of rows at a time, with what it must remember across chunks:
+    the units of the commune, the re-import keys of the commune's members (loaded once),
+    and the rows already seen (a member twice in the file is an error)."""
+
+    def __init__(self, *, actor, default_unit: Unit, headers: list[str], mapping: list[str]):
+        self.actor = actor
+        self.columns = {f: i for i, f in enumerate(mapping) if f}
+        self.cells = _Cells(self.columns, headers)
+        self.units = _Units(actor, default_unit)
+        self.today = timezone.localdate()
+        self.seen: dict[object, int] = {}
+        self.by_name: dict[tuple, int] = {}
+        if "full_name" in self.columns:
+            under = Member.objects.filter(path_q("unit_path", [self.units.root.path]))
+            for name, born, unit_id, pk in under.values_list(
+                "name_folded", "date_of_birth", "unit_id", "pk"
+            ).order_by("pk"):
+                self.by_name.setdefault((name, born, unit_id), pk)
+        self.index = 0
+        self._units_cache: dict[tuple[str, str], Unit | str] = {}
+
+    def plan(self, rows: list[tuple[int, list]]) -> list[RowPlan]:
+        """Plans of `rows` (spreadsheet row number, cells), in order."""
+        plans, all_values = [], []
+        for number, cells in rows:
+            plan = RowPlan(index=self.index, number=number)
+            self.index += 1
+            values = self.cells.read(cells, plan)
+            unit = self._resolve(values.pop("branch", ""), values.pop("group", ""))
+            if isinstance(unit, str):
+                plan.problems.append(unit)
+            else:
+                plan.unit = unit
+            plan.joined_on = values.pop("joined_on", None) or self.today
+            plan.decision = values.pop("decision", "")
+            if plan.joined_on > self.today:
+                plan.problems.append(_("the date of joining is in the future"))
+            plans.append(plan)
+            all_values.append(values)
+        by_cccd, by_pk = self._existing(plans, all_values)
+        for plan, values in zip(plans, all_values, strict=True):
+            _match(plan, values, by_cccd, self.by_name, by_pk, self.seen, self.actor)
+            if not plan.problems:
+                _clean(plan, values, by_cccd)
+            plan.action = ERROR if plan.problems else plan.action
+        return plans
+
+    def _resolve(self, branch: str, group: str) -> Unit | str:
+        """The unit a row names, or why none: each pair of names resolved once."""
+        found = self._units_cache.get((branch, group))
+        if found is None:
+            try:
+                found = self.units.resolve(branch, group)
+            except ValueProblem as exc:
+                found = str(exc)
+            self._units_cache[(branch, group)] = found
+        return found
+
+    def _existing(self, plans, all_values) -> tuple[dict[str, Member], dict[int, Member]]:
+        """The members the chunk names: by CCCD anywhere (a CCCD is unique nationally), by
+        folded name + date of birth + unit among the commune's. Two queries a chunk."""
+        cccds = sorted({v["cccd"] for v in all_values if v.get("cccd")})
+        by_cccd = {}
+        if cccds:
+            for m in Member.objects.filter(cccd__in=cccds).select_related("unit", "address_area"):
+                by_cccd[m.cccd] = m
+        pks = set()
+        for plan, values in zip(plans, all_values, strict=True):
+            if not values.get("cccd") and values.get("date_of_birth"):
+                pk = self.by_name.get(_name_key(plan, values))
+                if pk is not None:
+                    pks.add(pk)
+        by_pk = (
+            {
+                m.pk: m
+                for m in Member.objects.filter(pk__in=pks).select_related("unit", "address_area")
+            }
+            if pks
+            else {}
+        )
+        return by_cccd, by_pk
 
 
 def build_plan(*, actor, default_unit: Unit, table: Table, mapping: list[str],
                on_progress: Callable[[int, int], None] | None = None) -> Plan:  # fmt: skip
-    """Check every row as the member services would, and say what the import would do."""
-    columns = {f: i for i, f in enumerate(mapping) if f}
-    units = _Units(actor, default_unit)
-    by_cccd, by_name = _existing(actor, table, columns, units.root)
-    seen: dict[object, int] = {}
-    rows: list[RowPlan] = []
-    today = timezone.localdate()
-    for index, row in enumerate(table.rows):
-        plan = RowPlan(index=index, number=table.row_number(index))
-        rows.append(plan)
-        values = _read_cells(row, columns, table.headers, plan)
-        try:
-            plan.unit = units.resolve(values.pop("branch", ""), values.pop("group", ""))
-        except ValueProblem as exc:
-            plan.problems.append(str(exc))
-        plan.joined_on = values.pop("joined_on", None) or today
-        plan.decision = values.pop("decision", "")
-        if plan.joined_on > today:
-            plan.problems.append(_("the date of joining is in the future"))
-        _match(plan, values, by_cccd, by_name, seen, actor)
-        if not plan.problems:
-            _clean(plan, values)
-        plan.action = ERROR if plan.problems else plan.action
-        if on_progress and index % 500 == 0:
-            on_progress(index, len(table.rows))
-    return Plan(rows)
+    """Check every row of a table as the member services would, and say what the import
+    would do (the whole table at once; the import streams through Planner instead)."""
+    planner = Planner(actor=actor, default_unit=default_unit, headers=table.headers,
+                      mapping=mapping)  # fmt: skip
+    rows = [(table.row_number(i), row) for i, row in enumerate(table.rows)]
+    plans: list[RowPlan] = []
+    for start in range(0, len(rows), 5000):
+        plans.extend(planner.plan(rows[start : start + 5000]))
+        if on_progress:
+            on_progress(len(plans), len(rows))
+    return Plan(plans)
 
 
-def _match(plan: RowPlan, values: dict, by_cccd, by_name, seen: dict, actor) -> None:
+def _name_key(plan: RowPlan, values: dict) -> tuple:
+    return (fold(values.get("full_name", "")), values.get("date_of_birth"),
+            getattr(plan.unit, "pk", None))  # fmt: skip
+
+
+def _match(plan: RowPlan, values: dict, by_cccd, by_name, by_pk, seen: dict, actor) -> None:
     """The record this row is about (CCCD, else folded name + date of birth + unit), and a
     row that repeats an earlier row of the same file."""
     cccd = values.get("cccd")
-    name_key = (
-        fold(values.get("full_name", "")),
-        values.get("date_of_birth"),
-        getattr(plan.unit, "pk", None),
-    )
+    name_key = _name_key(plan, values)
     key = ("cccd", cccd) if cccd else ("name", name_key)
     if key in seen:
         plan.problems.append(_("the same member as in row %(row)d") % {"row": seen[key]})
         return
     seen[key] = plan.number
-    member = by_cccd.get(cccd) if cccd else by_name.get(name_key) if name_key[1] else None
+    if cccd:
+        member = by_cccd.get(cccd)
+    else:
+        member = by_pk.get(by_name.get(name_key)) if name_key[1] else None
     if member is not None and not user_can(actor, Action.MANAGE_MEMBERS, member.unit_path):
         plan.problems.append(_("another member already has this citizen ID"))
         return
     plan.member = member
 
 
-def _clean(plan: RowPlan, values: dict) -> None:
+def _fast_clean(data: dict, member: Member | None, by_cccd: dict[str, Member]) -> dict | None:
+    """clean_member_data without its one query per row: the CCCD is checked here with the
+    same validators and against the chunk's CCCDs (loaded in one query). None when the row
+    has any problem: the caller asks clean_member_data itself, for its exact message."""
+    cccd = data.get("cccd") or ""
+    try:
+        cleaned = clean_member_data({**data, "cccd": ""}, member=member)
+        cccd, _restored = normalize_cccd(cccd)
+        if cccd:
+            female = {"F": True, "M": False}.get(cleaned.get("gender") or "F")
+            check_cccd(cccd, date_of_birth=cleaned.get("date_of_birth"), female=female)
+            holder = by_cccd.get(cccd)
+            if holder is not None and (member is None or holder.pk != member.pk):
+                return None
+    except (MemberError, ValueProblem):
+        return None
+    cleaned["cccd"] = cccd or None
+    return cleaned
+
+
+def _clean(plan: RowPlan, values: dict, by_cccd: dict[str, Member]) -> None:
     """The member services' own checks: clean_member_data, and for a new member the unit and
     the admission rules (ordinary members are women 18+ on the day they join)."""
     try:
         if plan.member is None:
             check_unit(plan.unit)
-            plan.data = clean_member_data(values)
+            plan.data = _fast_clean(values, None, by_cccd) or clean_member_data(values)
             check_admission(plan.data, plan.joined_on, plan.decision)
             plan.action = CREATE
             return
         member = plan.member
         current = {name: getattr(member, name) for name in EDITABLE_FIELDS}
-        cleaned = clean_member_data({**current, **values}, member=member)
+        merged = {**current, **values}
+        cleaned = _fast_clean(merged, member, by_cccd) or clean_member_data(merged, member=member)
         plan.data = {k: v for k, v in cleaned.items() if getattr(member, k) != v}
         plan.action = UPDATE if plan.data else UNCHANGED
         if plan.unit is not None and plan.unit.pk != member.unit_id:

@@ -3,6 +3,9 @@ import and its undoing. Tasks and views call these; each checks the actor's scop
 
 from __future__ import annotations
 
+import os
+
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -12,10 +15,11 @@ from django.utils.translation import gettext as _
 from hoiso.core import audit
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
-from hoiso.core.spreadsheets import Table, read_table
-from hoiso.members.importing.apply import Written, apply_plan
+from hoiso.core.spreadsheets import SpreadsheetError, Table, read_table
+from hoiso.members.importing.apply import Outcome, Written, resync_tally, run_pass
 from hoiso.members.importing.columns import BY_FIELD, REQUIRED, propose_mapping, remembered_from
-from hoiso.members.importing.plan import ERROR, Plan, build_plan
+from hoiso.members.importing.plan import CREATE, ERROR, UNCHANGED, UPDATE
+from hoiso.members.importing.reader import MAX_ROWS, Sheet, open_sheet
 from hoiso.members.importing.report import error_report
 from hoiso.members.models import ImportBatch, ImportedMember, ImportMapping, Member, MemberEvent
 from hoiso.members.services import MemberError
@@ -33,18 +37,25 @@ def batch_create(*, actor, unit: Unit, file_name: str, data: bytes) -> ImportBat
     """Store the upload and propose the mapping (the unit's last one for the same headers).
     The file is read once here: a broken file is refused before anything is kept."""
     _require(actor, unit)
-    table = read_table(data, file_name)
+    sheet = open_sheet(data, file_name)
+    if sheet.estimated_rows > MAX_ROWS * 2:  # the exact count is checked as the rows are read
+        raise SpreadsheetError(_("The file has more than %(n)d rows; split it.") % {"n": MAX_ROWS})
     remembered = ImportMapping.objects.filter(unit=unit).values_list("columns", flat=True).first()
     stored = default_storage.save(f"uploads/members/{file_name[-80:]}", ContentFile(data))
     return ImportBatch.objects.create(
-        unit=unit, file_name=file_name[-200:], stored_name=stored, headers=table.headers,
-        mapping=propose_mapping(table.headers, remembered), created_by=actor,
+        unit=unit, file_name=file_name[-200:], stored_name=stored, headers=sheet.headers,
+        mapping=propose_mapping(sheet.headers, remembered), created_by=actor,
     )  # fmt: skip
+
+
+def load_sheet(batch: ImportBatch) -> Sheet:
+    with default_storage.open(batch.stored_name, "rb") as handle:
+        return open_sheet(handle.read(), batch.file_name)
 
 
 def load_table(batch: ImportBatch) -> Table:
     with default_storage.open(batch.stored_name, "rb") as handle:
-        return read_table(handle.read(), batch.file_name)
+        return read_table(handle.read(), batch.file_name, max_rows=MAX_ROWS)
 
 
 def check_mapping(headers: list[str], mapping: list[str]) -> list[str]:
@@ -84,23 +95,31 @@ def batch_map(*, actor, batch: ImportBatch, mapping: list[str]) -> ImportBatch:
     return batch
 
 
-def _store_outcome(batch: ImportBatch, plan: Plan) -> None:
-    counts = plan.counts()
-    batch.rows_total = len(plan.rows)
-    batch.rows_created, batch.rows_updated = counts["create"], counts["update"]
-    batch.rows_unchanged, batch.rows_error = counts["unchanged"], counts["error"]
-    batch.outcome = {"rows": plan.listed(ImportBatch.MAX_LISTED)}
+def _store_outcome(batch: ImportBatch, outcome: Outcome) -> None:
+    counts = outcome.counts
+    batch.rows_total = outcome.total
+    batch.rows_created, batch.rows_updated = counts[CREATE], counts[UPDATE]
+    batch.rows_unchanged, batch.rows_error = counts[UNCHANGED], counts[ERROR]
+    previous = (batch.outcome or {}).get("report")
+    report = ""
+    if outcome.report_rows:
+        with open(outcome.report_path, "rb") as handle:
+            report = default_storage.save(f"reports/members/loi-nhap-{batch.pk}.xlsx", File(handle))
+    os.unlink(outcome.report_path)
+    if previous and previous != report:
+        default_storage.delete(previous)
+    batch.outcome = {"rows": outcome.listed(), "report": report}
 
 
-def batch_check(*, actor, batch: ImportBatch, on_progress=None) -> Plan:
+def batch_check(*, actor, batch: ImportBatch, on_progress=None) -> Outcome:
     """The dry run: every row's problems and what would happen; nothing else is written."""
     _require(actor, batch.unit)
-    plan = build_plan(actor=actor, default_unit=batch.unit, table=load_table(batch),
-                      mapping=batch.mapping, on_progress=on_progress)  # fmt: skip
-    _store_outcome(batch, plan)
+    outcome = run_pass(actor=actor, batch=batch, sheet=load_sheet(batch), mode=None,
+                       on_progress=on_progress)  # fmt: skip
+    _store_outcome(batch, outcome)
     batch.status = ImportBatch.Status.CHECKED
     batch.save()
-    return plan
+    return outcome
 
 
 def batch_claim(*, actor, batch: ImportBatch) -> None:
@@ -116,31 +135,39 @@ def batch_claim(*, actor, batch: ImportBatch) -> None:
 
 
 def batch_import(*, actor, batch: ImportBatch, mode: str, on_progress=None) -> Written:
-    """Check again on today's data and write: all or nothing, or only the valid rows."""
+    """Check again on today's data and write in bulk (importing/bulk.py): all or nothing,
+    or only the valid rows. One audit entry names the counts."""
     _require(actor, batch.unit)
     if mode not in ImportBatch.Mode.values:
         raise MemberError(_("Choose how to import."))
-    table = load_table(batch)
-    plan = build_plan(actor=actor, default_unit=batch.unit, table=table, mapping=batch.mapping)
-    written = apply_plan(actor=actor, batch=batch, plan=plan, mode=mode, on_progress=on_progress)
-    _store_outcome(batch, plan)
-    if written.created or written.updated or mode == ImportBatch.Mode.VALID_ONLY:
-        batch.mode = mode
-        batch.rows_created, batch.rows_updated = written.created, written.updated
-        batch.status, batch.imported_at = ImportBatch.Status.DONE, timezone.now()
-    else:  # all or nothing with a bad row: nothing written, the official fixes and tries again
-        batch.status = ImportBatch.Status.CHECKED
-    batch.rows_error = sum(r.action == ERROR for r in plan.rows)
-    batch.save()
-    if written.created or written.updated:
-        audit.record(actor=actor, action="member.import", obj=batch, details={
-            "mode": mode, "created": written.created, "updated": written.updated, "errors": batch.rows_error,
-        })  # fmt: skip
+    with transaction.atomic():
+        outcome = run_pass(actor=actor, batch=batch, sheet=load_sheet(batch), mode=mode,
+                           on_progress=on_progress)  # fmt: skip
+        written = outcome.written
+        _store_outcome(batch, outcome)
+        if written.created or written.updated or mode == ImportBatch.Mode.VALID_ONLY:
+            batch.mode = mode
+            batch.rows_created, batch.rows_updated = written.created, written.updated
+            batch.status, batch.imported_at = ImportBatch.Status.DONE, timezone.now()
+        else:  # all or nothing with a bad row: nothing written, the official fixes and tries again
+            batch.status = ImportBatch.Status.CHECKED
+        batch.save()
+        if written.created or written.updated:
+            audit.record(actor=actor, action="member.import", obj=batch, details={
+                "mode": mode, "created": written.created, "updated": written.updated,
+                "unchanged": written.unchanged, "errors": batch.rows_error,
+            })  # fmt: skip
     return written
 
 
 def batch_report(*, batch: ImportBatch) -> bytes:
-    """The rows with problems of the last check or import, with their reasons."""
+    """The rows with problems of the last check or import, with their reasons: the report
+    the pass wrote, or (for a batch checked before reports were kept) one made again from
+    the rows listed."""
+    stored = (batch.outcome or {}).get("report")
+    if stored and default_storage.exists(stored):
+        with default_storage.open(stored, "rb") as handle:
+            return handle.read()
     table = load_table(batch)
     number_to_index = {table.row_number(i): i for i in range(len(table.rows))}
     problems = {number_to_index[r["n"]]: "; ".join(r["problems"])
@@ -188,5 +215,7 @@ def batch_undo(*, actor, batch: ImportBatch) -> int:
         count += 1
     batch.status, batch.undone_at = ImportBatch.Status.UNDONE, timezone.now()
     batch.save(update_fields=["status", "undone_at"])
+    if count:
+        resync_tally(batch)
     audit.record(actor=actor, action="member.import_undo", obj=batch, details={"members": count})
     return count

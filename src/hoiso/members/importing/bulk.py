@@ -1,0 +1,232 @@
+"""Writing the checked rows of an import in bulk, with what member_admit and member_update
+write for each of them.
+
+The rules are checked before (plan.py runs the services' own checks on every row); this
+module writes, a chunk at a time, what the services would have written row by row:
+
+- new members: the record (national member code from its id, folded name and sort key,
+  the unit's path), one history row "+" with the acting official and the time, the event
+  ADMITTED on the day she joined (reason: the decision of an honorary member). An import
+  records no consent, as member_admit records none when none is given;
+- updated members: the changed fields, `updated_at`, one history row "~";
+- one ImportedMember row per written member (undo reads them).
+
+The audit log gets one entry for the whole import (services.batch_import, with the counts)
+instead of one per member.
+
+On PostgreSQL the ids of new members are drawn from the table's sequence first, so that
+each record is inserted once with its final code, and every table is loaded with COPY.
+Elsewhere (SQLite) Django's bulk_create and bulk_update do the same.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoiso.core.text import person_name_fields
+from hoiso.members.importing.plan import CREATE, ERROR, UNCHANGED, UPDATE, RowPlan
+from hoiso.members.models import ImportBatch, ImportedMember, Member, MemberEvent
+from hoiso.members.services import member_code
+
+try:  # the driver's own error, raised through COPY, which Django does not wrap
+    from psycopg import errors as _pg_errors
+
+    _WRITE_ERRORS: tuple[type[Exception], ...] = (IntegrityError, _pg_errors.IntegrityError)
+except ImportError:  # pragma: no cover - psycopg is a dependency
+    _WRITE_ERRORS = (IntegrityError,)
+
+HistoricalMember = Member.history.model
+_NAME_CACHE: dict[str, tuple[str, str, str]] = {}
+
+
+def _name_fields(name: str) -> tuple[str, str, str]:
+    """person_name_fields, remembered: a commune's names repeat a lot."""
+    found = _NAME_CACHE.get(name)
+    if found is None:
+        if len(_NAME_CACHE) > 100_000:
+            _NAME_CACHE.clear()
+        found = _NAME_CACHE[name] = person_name_fields(name)
+    return found
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Writer:
+    """Writes chunks of planned rows for one batch. Call `write(rows)` inside the import's
+    transaction; a row that fails only now (its CCCD taken since the check) becomes an
+    ERROR row and the chunk's other rows are written."""
+
+    def __init__(self, *, actor, batch: ImportBatch):
+        self.batch = batch
+        self.user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        self.now = timezone.now()
+        self.postgres = connection.vendor == "postgresql"
+        self.counts = Counts()
+        self._defaults = {f.attname: f.get_default() for f in Member._meta.concrete_fields
+                          if f.attname != "id"}  # fmt: skip
+        self._history_fields = [f.attname for f in HistoricalMember._meta.concrete_fields
+                                if f.attname != "history_id"]  # fmt: skip
+
+    def write(self, rows: list[RowPlan]) -> None:
+        todo = [r for r in rows if r.action in (CREATE, UPDATE, UNCHANGED)]
+        try:
+            with transaction.atomic():
+                self._write(todo)
+            return
+        except _WRITE_ERRORS:
+            pass
+        # Someone wrote between the check and now: find the rows that clash and write the rest.
+        self._recheck(todo)
+        todo = [r for r in todo if r.action != ERROR]
+        try:
+            with transaction.atomic():
+                self._write(todo)
+            return
+        except _WRITE_ERRORS:
+            pass
+        for row in todo:  # still refused: row by row, to name the rows
+            try:
+                with transaction.atomic():
+                    self._write([row])
+            except _WRITE_ERRORS:
+                row.action, row.problems = ERROR, [_("Please correct: %(problems)s.") % {
+                    "problems": _("another member already has this citizen ID")}]  # fmt: skip
+
+    def _recheck(self, rows: list[RowPlan]) -> None:
+        cccds = {r.data.get("cccd") for r in rows if r.data.get("cccd")}
+        holders = dict(Member.objects.filter(cccd__in=cccds).values_list("cccd", "pk"))
+        for row in rows:
+            holder = holders.get(row.data.get("cccd"))
+            mine = row.member.pk if row.member is not None else None
+            if holder is not None and holder != mine:
+                row.action, row.problems = ERROR, [_("Please correct: %(problems)s.") % {
+                    "problems": _("another member already has this citizen ID")}]  # fmt: skip
+
+    def _write(self, rows: list[RowPlan]) -> None:
+        created = [r for r in rows if r.action == CREATE]
+        updated = [r for r in rows if r.action == UPDATE]
+        new = [self._new_member(r) for r in created]
+        if self.postgres:
+            self._create_postgres(new)
+        else:
+            self._create_portable(new)
+        changed = [self._changed_member(r) for r in updated]
+        fields = sorted({k for r in updated for k in r.data} | {"updated_at"}
+                        | ({"name_folded", "name_sort"} if any("full_name" in r.data for r in updated) else set()))  # fmt: skip
+        if changed and self.postgres:
+            self._update_postgres([values for _m, values in changed], fields)
+        elif changed:
+            Member.objects.bulk_update([m for m, _d in changed], fields, batch_size=1000)
+        history = [self._history(values, "+") for values in new]
+        history += [self._history(values, "~") for _m, values in changed]
+        events = [{"member_id": v["id"], "kind": MemberEvent.Kind.ADMITTED, "on": r.joined_on,
+                   "from_unit_id": None, "to_unit_id": r.unit.pk, "reason": r.decision[:255],
+                   "actor_id": self.user_id, "created_at": self.now}
+                  for r, v in zip(created, new, strict=True)]  # fmt: skip
+        imported = [{"batch_id": self.batch.pk, "member_id": v["id"], "created": True,
+                     "row_number": r.number} for r, v in zip(created, new, strict=True)]  # fmt: skip
+        imported += [{"batch_id": self.batch.pk, "member_id": m.pk, "created": False,
+                      "row_number": r.number} for r, (m, _v) in zip(updated, changed, strict=True)]  # fmt: skip
+        self._insert(HistoricalMember, history)
+        self._insert(MemberEvent, events)
+        self._insert(ImportedMember, imported)
+        self.counts.created += len(created)
+        self.counts.updated += len(updated)
+        self.counts.unchanged += sum(r.action == UNCHANGED for r in rows)
+
+    def _new_member(self, row: RowPlan) -> dict:
+        """The record member_admit would save, as column values."""
+        values = dict(self._defaults)
+        values.update(row.data)
+        values["full_name"], values["name_folded"], values["name_sort"] = _name_fields(
+            row.data["full_name"]
+        )
+        values.update(unit_id=row.unit.pk, unit_path=row.unit.path, joined_on=row.joined_on,
+                      status_since=row.joined_on, created_at=self.now, updated_at=self.now)  # fmt: skip
+        return values
+
+    def _changed_member(self, row: RowPlan) -> tuple[Member, dict]:
+        member = row.member
+        for name, value in row.data.items():
+            setattr(member, name, value)
+        member.full_name, member.name_folded, member.name_sort = _name_fields(member.full_name)
+        member.updated_at = self.now
+        return member, {f.attname: getattr(member, f.attname) for f in Member._meta.concrete_fields}
+
+    def _history(self, values: dict, kind: str) -> dict:
+        row = {name: values.get(name) for name in self._history_fields}
+        row.update(history_date=self.now, history_change_reason=None, history_type=kind,
+                   history_user_id=self.user_id)  # fmt: skip
+        return row
+
+    # --- inserting ---------------------------------------------------------------------------
+
+    def _create_postgres(self, new: list[dict]) -> None:
+        if not new:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Member._meta.db_table, len(new)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        for values, pk in zip(new, ids, strict=True):
+            values["id"], values["code"] = pk, member_code(pk)
+        self._insert(Member, new)
+
+    def _update_postgres(self, rows: list[dict], fields: list[str]) -> None:
+        """COPY the new values into a temporary table, then one UPDATE … FROM it."""
+        names = {f.name: f for f in Member._meta.concrete_fields}
+        columns = [names[f].column for f in fields]
+        attnames = ["id", *[names[f].attname for f in fields]]
+        quote = connection.ops.quote_name
+        table = quote(Member._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS hoiso_import_update")
+            cursor.execute(f"CREATE TEMP TABLE hoiso_import_update ON COMMIT DROP AS "
+                           f"SELECT id, {', '.join(quote(c) for c in columns)} FROM {table} WITH NO DATA")  # fmt: skip
+            with cursor.cursor.copy(f"COPY hoiso_import_update (id, {', '.join(quote(c) for c in columns)}) FROM STDIN") as copy:  # fmt: skip
+                for row in rows:
+                    copy.write_row([row[a] for a in attnames])
+            sets = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
+            cursor.execute(
+                f"UPDATE {table} m SET {sets} FROM hoiso_import_update u WHERE m.id = u.id"
+            )
+            cursor.execute("DROP TABLE hoiso_import_update")
+
+    def _create_portable(self, new: list[dict]) -> None:
+        if not new:
+            return
+        objects = []
+        for values in new:
+            values["code"] = f"tmp{uuid.uuid4().hex[:12]}"
+            objects.append(Member(**values))
+        Member.objects.bulk_create(objects, batch_size=500)
+        for values, member in zip(new, objects, strict=True):
+            values["id"], member.code = member.pk, member_code(member.pk)
+            values["code"] = member.code
+        Member.objects.bulk_update(objects, ["code"], batch_size=500)
+
+    def _insert(self, model, rows: list[dict]) -> None:
+        if not rows:
+            return
+        if not self.postgres:
+            model._default_manager.bulk_create([model(**r) for r in rows], batch_size=500)
+            return
+        columns = list(rows[0])
+        names = {f.attname: f.column for f in model._meta.concrete_fields}
+        quoted = ", ".join(connection.ops.quote_name(names[c]) for c in columns)
+        sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({quoted}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])

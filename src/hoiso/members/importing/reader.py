@@ -1,0 +1,400 @@
+"""Reading a member list row by row, so that a province's 260,000 rows never sit in memory.
+
+`open_sheet(data, file_name)` finds the header row as core.spreadsheets.read_table does (the
+first row with two filled cells among the first 20) and gives the data rows in chunks, each
+row as (spreadsheet row number, cells padded to the headers). Blank rows are skipped.
+
+XLSX is read straight from the sheet's XML, streamed out of the zip: calamine builds the
+whole sheet in memory first (about 560 MB for 260,000 rows of the template), which is the
+one thing an import of that size cannot afford. The cells come out as calamine gives them
+(text, float, bool, datetime for date-formatted numbers), which tests/members/test_import_parse.py
+checks against calamine on the same workbooks. XLS and ODS, rare and small, go through
+calamine; CSV through the csv module.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from hoiso.core import spreadsheets
+from hoiso.core.spreadsheets import SpreadsheetError
+
+MAX_ROWS = 300_000  # a province's whole membership in one file
+HEADER_SEARCH = 20
+
+Row = tuple[int, list]  # (spreadsheet row number, cells)
+
+
+@dataclass
+class Sheet:
+    headers: list[str]
+    header_number: int  # the spreadsheet row number of the header row
+    rows: Iterator[list]  # raw rows after the header, each as a list of cells, from header+1
+    estimated_rows: int  # rows after the header, blank ones included (for progress)
+
+    def chunks(self, size: int) -> Iterator[list[Row]]:
+        """The data rows, blank ones dropped, `size` at a time."""
+        width = len(self.headers)
+        chunk: list[Row] = []
+        count = 0
+        for number, raw in enumerate(self.rows, start=self.header_number + 1):
+            if not any(not _blank(c) for c in raw):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise SpreadsheetError(_("The file has more than %(n)d rows; split it.")
+                                       % {"n": MAX_ROWS})  # fmt: skip
+            cells = list(raw[:width])
+            if len(cells) < width:
+                cells.extend([None] * (width - len(cells)))
+            chunk.append((number, cells))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def open_sheet(data: bytes, file_name: str) -> Sheet:
+    """The first sheet (or the CSV) of an upload, ready to stream; SpreadsheetError with the
+    official's message for a file that cannot be read."""
+    if not data:
+        raise SpreadsheetError(_("The file is empty."))
+    if len(data) > settings.HOISO_MAX_UPLOAD_BYTES:
+        raise SpreadsheetError(
+            _("The file is too large (at most %(mb)d MB).")
+            % {"mb": settings.HOISO_MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    kind = spreadsheets._sniff(data, file_name)  # the same recognition as read_table
+    if kind == "csv":
+        rows, estimate = _csv_rows(data)
+    elif kind == "xlsx":
+        rows, estimate = _xlsx_rows(data)
+    else:
+        rows, estimate = _calamine_rows(data)
+    head: list[list] = []
+    for raw in rows:
+        head.append(raw)
+        if sum(not _blank(c) for c in raw) >= 2:
+            break
+        if len(head) >= HEADER_SEARCH:
+            raise SpreadsheetError(_("No header row was found in the first 20 rows."))
+    else:
+        raise SpreadsheetError(_("No header row was found in the first 20 rows."))
+    headers = [str(c).strip() if not _blank(c) else "" for c in head[-1]]
+    return Sheet(headers, len(head), rows, max(estimate - len(head), 0))
+
+
+def _csv_rows(data: bytes) -> tuple[Iterator[list], int]:
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1258 decodes nearly anything
+        raise SpreadsheetError(
+            _("The CSV file's text encoding is not recognised; save it as UTF-8.")
+        )
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return iter(csv.reader(io.StringIO(text), dialect)), text.count("\n") + 1
+
+
+def _calamine_rows(data: bytes) -> tuple[Iterator[list], int]:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not workbook.sheet_names:
+            raise SpreadsheetError(_("The workbook has no sheet."))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise SpreadsheetError(_("The file is damaged and cannot be opened.")) from exc
+    return iter(rows), len(rows)
+
+
+# --- XLSX, streamed -------------------------------------------------------------------------
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+# One cell: its attributes, and inside it an optional formula, then the value or an inline string.
+_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(?:<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>))?"
+    rb"(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>|<(?:\w+:)?is>(.*?)</(?:\w+:)?is>)?.*?</(?:\w+:)?c>)",
+    re.S,
+)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)\d*"')
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+_CELL_STYLE = re.compile(rb'\bs="(\d+)"')
+_TEXT_RUN = re.compile(rb"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
+_PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);")
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_CHUNK = 1 << 20
+_FAST = re.compile(
+    rb'<row r="(\d+)"[^>]*>'
+    rb'|<c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?(?: [^>]*)?(?:/>|>'
+    rb"(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?"
+    rb'(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>|<is>(.*?)</is>)?</c>)',
+    re.S,
+)
+_COLUMNS = {bytes(chr(65 + i), "ascii"): i for i in range(26)}
+
+
+# Built-in number formats that are dates or times (ECMA-376 18.8.30, and the East Asian ones).
+_DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)}
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    if "&" in text:
+        text = _ENTITY.sub(_entity, text)
+    if "_x" in text:
+        text = _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
+
+
+def _entity(match: re.Match) -> str:
+    name = match.group(1)
+    if name.startswith("#x"):
+        return chr(int(name[2:], 16))
+    if name.startswith("#"):
+        return chr(int(name[1:]))
+    return _ENTITIES[name]
+
+
+def _rich_text(inner: bytes) -> str:
+    """The text of a shared or inline string: its runs joined, phonetic guides left out."""
+    if b"<rPh" in inner or b":rPh" in inner:
+        inner = _PHONETIC.sub(b"", inner)
+    return "".join(_unescape(m.group(1) or b"") for m in _TEXT_RUN.finditer(inner))
+
+
+def _first_sheet_path(book: zipfile.ZipFile) -> str:
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    sheet = workbook.find(f"{_NS}sheets/{_NS}sheet")
+    if sheet is None:
+        raise SpreadsheetError(_("The workbook has no sheet."))
+    rel_id = sheet.get(f"{_REL_NS}id")
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter(f"{_PKG_REL}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            return posixpath.normpath(path)
+    raise SpreadsheetError(_("The file is damaged and cannot be opened."))
+
+
+def _shared_strings(book: zipfile.ZipFile) -> list[str]:
+    try:
+        data = book.read("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    strings = []
+    for match in re.finditer(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", data, re.S):
+        strings.append(_rich_text(match.group(1) or b""))
+    return strings
+
+
+def _is_date_code(code: str) -> bool:
+    """A custom number format shows a date when it has d, m, y, h or s outside quotes,
+    brackets (colours, locales) and escapes."""
+    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.', "", code).lower()
+    return "general" not in code and bool(re.search(r"[dmyhs]", code))
+
+
+def _date_styles(book: zipfile.ZipFile) -> set[int]:
+    """The indexes of cell styles (s="…") whose number format is a date."""
+    try:
+        styles = ElementTree.fromstring(book.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    custom = {}
+    for fmt in styles.iter(f"{_NS}numFmt"):
+        custom[int(fmt.get("numFmtId", "0"))] = _is_date_code(fmt.get("formatCode", ""))
+    dates = set()
+    xfs = styles.find(f"{_NS}cellXfs")
+    for index, xf in enumerate(xfs if xfs is not None else []):
+        fmt_id = int(xf.get("numFmtId", "0"))
+        if custom.get(fmt_id, fmt_id in _DATE_FORMAT_IDS):
+            dates.add(index)
+    return dates
+
+
+def _column_index(letters: bytes, cache: dict[bytes, int] = {}) -> int:  # noqa: B006 - a cache
+    index = cache.get(letters)
+    if index is None:
+        index = 0
+        for ch in letters:
+            index = index * 26 + ch - 64
+        index -= 1
+        cache[letters] = index
+    return index
+
+
+class _XlsxRows:
+    """The rows of the first sheet, decompressed and parsed a megabyte at a time."""
+
+    def __init__(self, data: bytes):
+        try:
+            self.book = zipfile.ZipFile(io.BytesIO(data))
+            self.path = _first_sheet_path(self.book)
+            self.strings = _shared_strings(self.book)
+            self.dates = _date_styles(self.book)
+            self.info = self.book.getinfo(self.path)
+        except SpreadsheetError:
+            raise
+        except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError) as exc:
+            raise SpreadsheetError(_("The file is damaged and cannot be opened.")) from exc
+
+    def estimate(self) -> int:
+        """The sheet's row count from its <dimension>, else a guess from its size."""
+        with self.book.open(self.path) as handle:
+            head = handle.read(4096)
+        match = re.search(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+        return int(match.group(1)) if match else self.info.file_size // 500
+
+    def __iter__(self) -> Iterator[list]:
+        try:
+            yield from self._rows()
+        except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError, ValueError) as exc:
+            raise SpreadsheetError(_("The file is damaged and cannot be opened.")) from exc
+
+    def _rows(self) -> Iterator[list]:
+        expected = 1
+        with self.book.open(self.path) as handle:
+            buffer = b""
+            while True:
+                block = handle.read(_CHUNK)
+                buffer += block
+                end = buffer.rfind(b"</row>") if block else len(buffer)
+                if end < 0:
+                    continue
+                end = end + 6 if block else end
+                part = buffer[:end]
+                rows = self._fast(part)
+                if rows is None:  # something the fast expression does not read
+                    rows = self._general(part)
+                for number, cells in rows:
+                    number = number or expected
+                    while expected < number:  # rows the sheet leaves out are blank
+                        yield []
+                        expected += 1
+                    yield cells
+                    expected = number + 1
+                buffer = buffer[end:]
+                if not block:
+                    return
+
+    def _general(self, part: bytes) -> Iterator[tuple[int, list]]:
+        for match in _ROW.finditer(part):
+            number = _ROW_NUMBER.search(match.group(1))
+            yield (int(number.group(1)) if number else 0), self._cells(match.group(2) or b"")
+
+    def _fast(self, part: bytes) -> list[tuple[int, list]] | None:
+        """Rows as Excel and XlsxWriter write them (attributes r, s, t in that order), with
+        one regular expression over the whole part: a cell costs a few operations. None
+        when the part has a row or cell written otherwise (a namespace prefix, another
+        attribute order): the general reader takes it."""
+        found = _FAST.findall(part)
+        if len(found) != part.count(b"<row ") + part.count(b"<c ") or b":row" in part:
+            return None
+        rows: list[tuple[int, list]] = []
+        cells: list = []
+        strings, dates, columns = self.strings, self.dates, _COLUMNS
+        for number, col, style, kind, value, text, rich in found:
+            if number:
+                cells = []
+                rows.append((int(number), cells))
+                continue
+            index = columns.get(col)
+            if index is None:
+                index = _column_index(col)
+            if index > len(cells):
+                cells.extend([None] * (index - len(cells)))
+            elif index < len(cells):
+                continue  # pragma: no cover - a cell out of order; Excel never writes one
+            if kind == b"inlineStr":
+                cell = _unescape(text) if text or not rich else _rich_text(rich)
+            elif kind == b"s":
+                cell = strings[int(value)] if value else None
+            elif not kind or kind == b"n":
+                if not value:
+                    cell = None
+                elif style and int(style) in dates:
+                    number_ = float(value)
+                    cell = _EXCEL_EPOCH + datetime.timedelta(days=number_)
+                    cell = cell.date() if number_.is_integer() else cell
+                else:
+                    cell = float(value)
+            elif kind == b"b":
+                cell = value == b"1" if value else None
+            elif kind in (b"str", b"d"):
+                cell = _unescape(value) if value else None
+            else:
+                cell = None
+            cells.append(cell)
+        return rows
+
+    def _cells(self, xml: bytes) -> list:
+        cells: list = []
+        strings, dates = self.strings, self.dates
+        for attrs, value, inline in _CELL.findall(xml):
+            ref = _CELL_REF.search(attrs)
+            col = _column_index(ref.group(1)) if ref else len(cells)
+            if col > len(cells):
+                cells.extend([None] * (col - len(cells)))
+            kind = _CELL_TYPE.search(attrs)
+            kind = kind.group(1) if kind else b"n"
+            if kind == b"s":
+                cell = strings[int(value)] if value else None
+            elif kind == b"inlineStr":
+                cell = _rich_text(inline)
+            elif kind in (b"str", b"d"):
+                cell = _unescape(value) if value else None
+            elif kind == b"e":
+                cell = None  # as calamine: an error shows no value
+            elif kind == b"b":
+                cell = value == b"1" if value else None
+            elif value:
+                number = float(value)
+                style = _CELL_STYLE.search(attrs) if dates else None
+                if style and int(style.group(1)) in dates:
+                    cell = _EXCEL_EPOCH + datetime.timedelta(days=number)
+                    cell = cell.date() if number.is_integer() else cell  # as calamine
+                else:
+                    cell = number
+            else:
+                cell = None
+            cells.append(cell)
+        return cells
+
+
+def _xlsx_rows(data: bytes) -> tuple[Iterator[list], int]:
+    rows = _XlsxRows(data)
+    return iter(rows), rows.estimate()

@@ -1,0 +1,163 @@
+"""The bulk write of an import (importing/bulk.py) and the streamed reading of its file
+(importing/reader.py): what member_admit and member_update would write is written — history,
+events, import records — re-imports update, a row refused only at write time is handled per
+mode, and the streamed XLSX reads as calamine reads it."""
+
+import datetime
+import io
+
+import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+from hoiso.members.importing import bulk
+from hoiso.members.importing import services as imports
+from hoiso.members.importing.reader import open_sheet
+from hoiso.members.models import ImportBatch, ImportedMember, Member, MemberEvent
+from tests.members.helpers import admit, make_cccd
+from tests.members.test_import import BAD, CCCD_LAN, GOOD, HEADERS, checked, workbook
+
+pytestmark = [pytest.mark.django_db, pytest.mark.portable]
+
+
+def test_created_and_updated_members_have_history_events_and_import_records(tree, xa_officer):
+    first = checked(xa_officer, tree.a1, GOOD)
+    imports.batch_import(actor=xa_officer, batch=first, mode="all")
+    again = [list(row) for row in GOOD]
+    again[0][5] = "0911 111 111"
+    again.append([4, "Đặng Thị Mới", "01/01/1980", "Nữ", None, None, None, None, None, None, None])
+    second = checked(xa_officer, tree.a1, again)
+    written = imports.batch_import(actor=xa_officer, batch=second, mode="valid")
+    assert (written.created, written.updated, written.unchanged) == (1, 1, 2)
+    assert Member.objects.count() == 4
+    lan = Member.objects.get(cccd=CCCD_LAN)
+    kinds = list(
+        lan.history.order_by("history_id").values_list("history_type", "phone", "history_user")
+    )
+    assert kinds == [("+", "0912345678", xa_officer.pk), ("~", "0911111111", xa_officer.pk)]
+    assert lan.updated_at > lan.created_at
+    new = Member.objects.get(full_name="Đặng Thị Mới")
+    assert list(new.events.values_list("kind", "to_unit")) == [
+        (MemberEvent.Kind.ADMITTED, tree.a1.pk)
+    ]
+    assert set(ImportedMember.objects.filter(batch=second).values_list("member__full_name", "created",
+                                                                         "row_number")) == {
+        ("Nguyễn Thị Lan", False, 3), ("Đặng Thị Mới", True, 6)}  # fmt: skip
+    assert MemberEvent.objects.filter(member=lan).count() == 1  # an update is no admission
+
+
+def _clash_before_write(monkeypatch, actor, unit, cccd):
+    """Another commune's official admits a member with `cccd` after the import checked its
+    rows and before it writes them (what a concurrent request would do)."""
+    write = bulk.Writer.write
+
+    def write_after_clash(self, rows):
+        if not Member.objects.filter(cccd=cccd).exists():
+            admit(actor, unit, full_name="Mai Thị Nhanh", cccd=cccd,
+                  date_of_birth=datetime.date(1990, 5, 12))  # fmt: skip
+        return write(self, rows)
+
+    monkeypatch.setattr(bulk.Writer, "write", write_after_clash)
+
+
+def test_a_row_refused_at_write_time_is_skipped_in_valid_mode(
+    tree, xa_officer, xa_officer_other, monkeypatch, english
+):
+    batch = checked(xa_officer, tree.a1, GOOD)
+    _clash_before_write(monkeypatch, xa_officer_other, tree.b1, CCCD_LAN)
+    written = imports.batch_import(actor=xa_officer, batch=batch, mode="valid")
+    assert (written.created, written.failed) == (2, 1)
+    assert set(Member.objects.filter(unit_path__startswith=tree.a.path)
+               .values_list("full_name", flat=True)) == {"Trần Thị Bích", "Lê Thị Cúc"}  # fmt: skip
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_created, batch.rows_error) == (ImportBatch.Status.DONE, 2, 1)
+    (row,) = [r for r in batch.outcome["rows"] if r["problems"]]
+    assert row["n"] == 3 and "another member already has this citizen ID" in row["problems"][0]
+    report = open_sheet(imports.batch_report(batch=batch), "loi.xlsx")
+    assert [cells[1] for _n, cells in next(report.chunks(10))] == ["Nguyễn Thị Lan"]
+
+
+def test_a_row_refused_at_write_time_stops_all_or_nothing(
+    tree, xa_officer, xa_officer_other, monkeypatch
+):
+    batch = checked(xa_officer, tree.a1, GOOD)
+    _clash_before_write(monkeypatch, xa_officer_other, tree.b1, CCCD_LAN)
+    written = imports.batch_import(actor=xa_officer, batch=batch, mode="all")
+    assert (written.created, written.updated, written.failed) == (0, 0, 1)
+    assert not Member.objects.filter(unit_path__startswith=tree.a.path).exists()
+    assert not ImportedMember.objects.exists() and not MemberEvent.objects.filter(
+        to_unit__path__startswith=tree.a.path).exists()  # fmt: skip
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.CHECKED and batch.rows_error == 1
+
+
+def test_rows_of_several_chunks_keep_their_rules(tree, xa_officer, monkeypatch):
+    """Chunks of two rows: a duplicate across chunks is caught, the bad rows skipped."""
+    monkeypatch.setattr("hoiso.members.importing.apply.CHUNK", 2)
+    rows = [*GOOD, *BAD]
+    batch = checked(xa_officer, tree.a1, rows)
+    assert (batch.rows_total, batch.rows_created, batch.rows_error) == (10, 3, 7)
+    written = imports.batch_import(actor=xa_officer, batch=batch, mode="valid")
+    assert (written.created, written.failed) == (3, 7)
+    assert Member.objects.count() == 3
+    assert imports.batch_undo(actor=xa_officer, batch=batch) == 3
+
+
+def test_an_under_age_ordinary_member_and_a_retired_unit_are_refused(tree, xa_officer, english):
+    from hoiso.org.models import Unit
+
+    Unit.objects.filter(pk=tree.a2.pk).update(active_to=datetime.date(2020, 1, 1))
+    young = datetime.date.today().replace(year=datetime.date.today().year - 17)
+    rows = [[1, "Ngô Thị Trẻ", young.strftime("%d/%m/%Y"), "Nữ", None, None, None, None, None, None, None],
+            [2, "Lý Thị Cũ", "01/01/1980", "Nữ", None, None, "Khu vực 2", None, None, None, None]]  # fmt: skip
+    batch = checked(xa_officer, tree.a1, rows)
+    found = {r["n"]: " ".join(r["problems"]) for r in batch.outcome["rows"]}
+    assert "18 or older" in found[3] and "Khu vực 2" in found[4]
+    assert imports.batch_import(actor=xa_officer, batch=batch, mode="valid").created == 0
+
+
+def test_the_streamed_xlsx_reads_as_calamine_reads_it():
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    sheet = book.add_worksheet()
+    bold, dates = book.add_format({"bold": True}), book.add_format({"num_format": "dd/mm/yyyy"})
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for col, header in enumerate(HEADERS):
+        sheet.write_string(2, col, header)
+    sheet.write_rich_string(3, 1, "Nguyễn ", bold, "Thị", " Lan")
+    sheet.write_string(3, 9, 'a & b <c> "q"')
+    sheet.write_datetime(3, 2, datetime.datetime(1990, 5, 12), dates)
+    sheet.write_datetime(3, 6, datetime.datetime(2020, 1, 2, 3, 4), stamp)
+    sheet.write_number(3, 5, 912345678)
+    sheet.write_boolean(3, 10, True)
+    sheet.write_number(6, 4, 92190000901)
+    sheet.write_formula(6, 9, '=CONCATENATE("Nông"," dân")', None, "Nông dân")
+    book.close()
+    for data in (output.getvalue(), workbook([*GOOD, *BAD])):
+        calamine = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        expected = calamine.to_python(skip_empty_area=False)
+        streamed = open_sheet(data, "a.xlsx")
+        header = next(i for i, r in enumerate(expected) if sum(c not in ("", None) for c in r) >= 2)
+        assert streamed.headers == [str(c).strip() for c in expected[header]]
+        want = [(i + 1, [None if c == "" else c for c in r][: len(HEADERS)])
+                for i, r in enumerate(expected) if i > header and any(c not in ("", None) for c in r)]  # fmt: skip
+        got = [(n, [None if c == "" else c for c in cells]) for chunk in streamed.chunks(2)
+               for n, cells in chunk]  # fmt: skip
+        assert got == [(n, r + [None] * (len(HEADERS) - len(r))) for n, r in want]
+
+
+def test_a_csv_streams_too(tree, xa_officer):
+    text = "Họ và tên;Ngày sinh;Số CCCD\nNguyễn Thị Lan;12/05/1990;" + make_cccd(serial=77) + "\n\n"
+    sheet = open_sheet(text.encode(), "ds.csv")
+    assert sheet.headers == ["Họ và tên", "Ngày sinh", "Số CCCD"]
+    assert [n for chunk in sheet.chunks(10) for n, _c in chunk] == [2]
+
+
+def test_the_summary_table_follows_the_import_and_its_undo(tree, xa_officer):
+    from hoiso.members import tally
+
+    batch = checked(xa_officer, tree.a1, GOOD)
+    imports.batch_import(actor=xa_officer, batch=batch, mode="all")
+    assert tally.resync([tree.a], write=False) == []  # the counts already agree
+    imports.batch_undo(actor=xa_officer, batch=batch)
+    assert tally.resync([tree.a], write=False) == []
