@@ -68,6 +68,11 @@ def main() -> None:
         for url in urls:
             figures += run("scoped_queries.py", url, "--reps", reps)
             figures += run("scoped_records.py", url, "--rows", rows, "--reps", "50")
+        if is_postgres(pg):  # the member registry's targets are set on PostgreSQL
+            figures += run("member_import.py", pg, "--rows", rows, "--runs", runs)
+            figures += run("member_search.py", pg, "--rows", "100000" if args.quick else "1000000")
+            figures += run("member_dashboard.py", pg, "--members",
+                           "200000" if args.quick else "2000000")  # fmt: skip
     finally:
         remove_sqlite(sqlite)
     print(f"\n== figures ({time.perf_counter() - started:.0f} s in all)")
