@@ -24,6 +24,7 @@ from django.utils import timezone
 from hoiso.core.text import person_name_fields
 from hoiso.demo import names
 from hoiso.demo.bulk import copy_rows, reset_sequence
+from hoiso.members import names as name_words
 from hoiso.members import tally
 from hoiso.members.models import Consent, Member, MemberEvent
 from hoiso.members.services import member_code
@@ -268,6 +269,7 @@ class MemberRows:
             left = (r["status_since"],) if r["status"] != Member.Status.ACTIVE else ()
             self.tally[r["unit_path"]].update(tally.member_keys(r, left))
         copy_rows(Member, MEMBER_COLUMNS, (tuple(r[c] for c in MEMBER_COLUMNS) for r in rows))
+        name_words.remember_words({r["name_folded"] for r in rows})
         extra = {"history_date": self.now, "history_change_reason": None, "history_type": "+",
                  "history_user_id": None}  # fmt: skip
         copy_rows(

@@ -396,3 +396,23 @@ class MemberTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.key}={self.count}"
+
+
+class MemberNameWord(models.Model):
+    """A word of members' names, folded ("nguyen", "thi", "lan"): the vocabulary that a
+    misspelt search word is corrected against (hoiso.members.names).
+
+    The services that write names add their words (names.remember_words); a recount
+    (`manage.py members_name_words`) removes those no name bears any more. `members` is how
+    many names had the word when last counted (a new word starts at 1): of two spellings
+    equally close to a misspelling, the commoner is the likelier."""
+
+    word = models.CharField(max_length=120, unique=True)
+    members = models.IntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("name word")
+        verbose_name_plural = _("name words")
+
+    def __str__(self) -> str:
+        return self.word

@@ -21,7 +21,7 @@ from hoiso.core.errors import ServiceError
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
 from hoiso.core.text import normalize
-from hoiso.members import tally
+from hoiso.members import names, tally
 from hoiso.members.models import Consent, Member, MemberEvent, TransferRequest
 from hoiso.members.validators import ValueProblem, check_cccd, normalize_cccd, normalize_phone
 from hoiso.org.models import Unit
@@ -153,6 +153,7 @@ def member_admit(*, actor, unit: Unit, data: dict[str, Any], joined_on: datetime
         ) from exc
     member.code = member_code(member.pk)
     member.save(update_fields=["code"])
+    names.remember_words([member.full_name])
     for purpose in consents:
         Consent.objects.create(member=member, purpose=purpose, given=True, on=joined_on,
                                recorded_by=actor if getattr(actor, "is_authenticated", False) else None)  # fmt: skip
@@ -180,6 +181,8 @@ def member_update(*, actor, member: Member, data: dict[str, Any]) -> Member:
     for name, value in data.items():
         setattr(member, name, value)
     member.save()
+    if "full_name" in changed:
+        names.remember_words([member.full_name])
     tally.apply(before, tally.footprint(member))
     audit.record(actor=actor, action="member.update", obj=member, details={"fields": changed})
     return member
