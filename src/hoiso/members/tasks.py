@@ -72,8 +72,18 @@ def import_members(progress_id: str, batch_id: int, user_id: int, mode: str) -> 
             return _("Nothing was imported: %(n)d rows have problems.") % {
                 "n": batch.rows_error
             }, False
-        return (_("Imported: %(new)d new, %(updated)d updated, %(same)d unchanged, %(errors)d rows "
-                 "with problems not imported.") % {"new": written.created, "updated": written.updated,
-                 "same": written.unchanged, "errors": batch.rows_error}), True  # fmt: skip
+        counts = {"new": written.created, "updated": written.updated, "same": written.unchanged,
+                  "errors": batch.rows_error}  # fmt: skip
+        if not batch.rows_error:
+            return _(
+                "Imported: %(new)d new, %(updated)d updated, %(same)d unchanged."
+            ) % counts, True
+        return (
+            _(
+                "Imported: %(new)d new, %(updated)d updated, %(same)d unchanged, %(errors)d rows "
+                "with problems not imported."
+            )
+            % counts
+        ), True
 
     return _run(progress_id, batch_id, user_id, work)
