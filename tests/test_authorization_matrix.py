@@ -158,6 +158,12 @@ def _member_url(name, key="a2"):
     return lambda w: reverse(name, args=[w.members[key].pk])
 
 
+def _first_version_url(w):
+    member = w.members["a2"]
+    version = member.history.order_by("history_date", "history_id").first()
+    return reverse("members:member_restore", args=[member.pk, version.history_id])
+
+
 def _record(**fields):
     """The member form's fields for Trương Thị Hạnh, the member of branch a2."""
     data = {"full_name": "Trương Thị Hạnh", "date_of_birth": "12/05/1990", "gender": "F", "cccd": "",
@@ -312,6 +318,8 @@ SPECS: list[Spec] = [
     Spec("members:member_detail", lambda w: reverse("members:member_detail", args=[w.members["a1"].pk]),
          label="branch", expect={"chi_hoi_leader": 200}),
     Spec("members:member_history", _member_url("members:member_history")),
+    Spec("members:member_restore", _first_version_url),
+    Spec("members:member_restore", _first_version_url, method="post", writes=True),
     Spec("members:member_export", lambda w: reverse("members:member_export") + "?format=csv",
          expect={"xa_officer_other": 200, "chi_hoi_leader": 200}, hidden=MEMBER_NAMES),
     Spec("members:member_export", lambda w: reverse("members:member_export") + "?format=xlsx", label="xlsx",

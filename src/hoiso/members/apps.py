@@ -21,6 +21,7 @@ class MembersConfig(AppConfig):
             actions={
                 "member.admit": _("Admitted a member"),
                 "member.update": _("Edited a member's record"),
+                "member.restore": _("Restored an earlier version of a member's record"),
                 "member.transfer": _("Transferred a member"),
                 "member.transfer_request": _("Asked another province to take a member"),
                 "member.transfer_accept": _("Accepted a member from another province"),

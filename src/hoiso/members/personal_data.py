@@ -9,17 +9,17 @@ import datetime
 from typing import Any
 
 from django.db import models, transaction
-from django.template.defaultfilters import yesno
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hoiso.core import audit
+from hoiso.core.history import shown
 from hoiso.core.models import AuditEntry
 from hoiso.members import tally
 from hoiso.members.models import Member, MemberEvent, TransferRequest
+from hoiso.members.services import ANONYMISED_NAME as ANONYMOUS_NAME
 from hoiso.members.services import MemberError, _require
 
 # What identifies her; anonymisation empties these in the record and in every historical version.
@@ -90,29 +90,13 @@ _LABELS = {"id": gettext_lazy("record number"), "created_at": gettext_lazy("reco
            "updated_at": gettext_lazy("record last saved at")}  # fmt: skip
 
 
-def display(field: models.Field, value: Any) -> str:
-    """A value as she reads it: the label of a choice, a name, a Vietnamese date, yes/no."""
-    choices = dict(field.flatchoices) if field.choices else {}
-    if value in choices:
-        return str(choices[value])
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return capfirst(yesno(value))
-    if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
-
-
 def label(field: models.Field) -> str:
     return capfirst(str(_LABELS.get(field.name, field.verbose_name)))
 
 
 def record_rows(member: Member) -> list[tuple[str, str]]:
     """Every field of her record as (label, value), in the order of the model."""
-    return [(label(f), display(f, getattr(member, f.name))) for f in _record_fields()]
+    return [(label(f), shown(f, getattr(member, f.name))) for f in _record_fields()]
 
 
 def history_entries(member: Member) -> list[dict[str, Any]]:
@@ -125,7 +109,7 @@ def history_entries(member: Member) -> list[dict[str, Any]]:
         if older is not None:
             for change in version.diff_against(older, foreign_keys_are_objs=True).changes:
                 field = Member._meta.get_field(change.field)
-                changes.append((label(field), display(field, change.old), display(field, change.new)))  # fmt: skip
+                changes.append((label(field), shown(field, change.old), shown(field, change.new)))  # fmt: skip
         if changes or older is None or version.history_type != "~":
             user = version.history_user
             entries.append({"date": version.history_date, "change": version.get_history_type_display(),
@@ -171,6 +155,3 @@ def member_anonymise(*, actor, member: Member, reason: str) -> Member:
         actor=actor, action="member.anonymise", obj=member, details={"request": reason[:120]}
     )
     return member
-
-
-ANONYMOUS_NAME = "—"

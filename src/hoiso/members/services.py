@@ -22,7 +22,7 @@ from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
 from hoiso.core.text import normalize
 from hoiso.members import names, tally
-from hoiso.members.models import Consent, Member, MemberEvent, TransferRequest
+from hoiso.members.models import SENSITIVE_FIELDS, Consent, Member, MemberEvent, TransferRequest
 from hoiso.members.validators import ValueProblem, check_cccd, normalize_cccd, normalize_phone
 from hoiso.org.models import Unit
 from hoiso.org.services.restructuring import province_of
@@ -38,6 +38,10 @@ EDITABLE_FIELDS = (
     "has_smartphone", "has_internet", "uses_zalo", "uses_facebook", "uses_tiktok",
     "vneid_level", "has_bank_account", "pays_cashless",
 )  # fmt: skip
+
+
+# The name an anonymised record keeps (personal_data.member_anonymise).
+ANONYMISED_NAME = "—"
 
 
 class MemberError(ServiceError):
@@ -171,7 +175,32 @@ def member_code(pk: int) -> str:
 @transaction.atomic
 def member_update(*, actor, member: Member, data: dict[str, Any]) -> Member:
     """Correct or complete a record; the previous version stays in the history."""
+    return _update(actor, _locked(member), data, "member.update", {})
+
+
+@transaction.atomic
+def member_restore(*, actor, member: Member, version_id: int) -> Member:
+    """Bring the record's details back to an earlier version of its history; the restore is
+    itself a new version. Her unit and status stay: they change only through transfers,
+    leaving and reinstatement, which keep their own events. Ethnicity and religion are
+    restored only by roles that may read them (others keep the current values)."""
     member = _locked(member)
+    _require(actor, member.unit_path)
+    if member.full_name == ANONYMISED_NAME:
+        raise MemberError(_("Her personal data was removed at her request: there is nothing to restore."))
+    version = member.history.filter(history_id=version_id).first()
+    if version is None:
+        raise MemberError(_("This version is not in the record's history."))
+    fields = [f for f in EDITABLE_FIELDS
+              if f not in SENSITIVE_FIELDS or user_can(actor, Action.VIEW_SENSITIVE, member.unit_path)]  # fmt: skip
+    data = {name: getattr(version, name) for name in fields}
+    details = {"version": version_id, "of": version.history_date.isoformat()}
+    return _update(actor, member, data, "member.restore", details)
+
+
+def _update(actor, member: Member, data: dict[str, Any], action: str, details: dict) -> Member:
+    """Check `data` and write it to a locked member, with its history, summary counts and
+    audit entry."""
     _require(actor, member.unit_path)
     before = tally.footprint(member)
     # Fields the caller did not send keep their values (a missing CCCD must not erase it).
@@ -184,7 +213,7 @@ def member_update(*, actor, member: Member, data: dict[str, Any]) -> Member:
     if "full_name" in changed:
         names.remember_words([member.full_name])
     tally.apply(before, tally.footprint(member))
-    audit.record(actor=actor, action="member.update", obj=member, details={"fields": changed})
+    audit.record(actor=actor, action=action, obj=member, details={**details, "fields": changed})
     return member
 
 

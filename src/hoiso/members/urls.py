@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/sua/", views.member_edit, name="member_edit"),
     path("<int:pk>/lich-su/", views.member_history, name="member_history"),
+    path("<int:pk>/lich-su/<int:version>/khoi-phuc/", views.member_restore, name="member_restore"),
     path("<int:pk>/du-lieu/", views.member_data_export, name="member_data_export"),
     path("<int:pk>/du-lieu/pdf/", views.member_data_pdf, name="member_data_pdf"),
     path("<int:pk>/xoa-du-lieu/", views.member_anonymise, name="member_anonymise"),

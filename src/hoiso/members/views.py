@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hoiso.core import audit
-from hoiso.core.history import history_rows
+from hoiso.core.history import history_rows, shown
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import path_q, user_can
 from hoiso.core.viewkit import submit
@@ -25,7 +25,7 @@ from hoiso.members import (
     selectors,
     services,
 )
-from hoiso.members.models import Member
+from hoiso.members.models import SENSITIVE_FIELDS, Member
 from hoiso.org.selectors import areas_for_units, breadcrumb
 
 
@@ -327,7 +327,38 @@ def member_history(request, pk):
     rows = history_rows(records, Member, excluded=["unit"], hidden=hidden)
     if sensitive and any(r.ethnicity or r.religion for r in records):
         services.log_sensitive_view(actor=request.user, member=member)
-    return render(request, "members/member_history.html", {"member": member, "rows": rows})
+    can_manage = selectors.can_manage(user=request.user, member=member)
+    return render(request, "members/member_history.html",
+                  {"member": member, "rows": rows, "can_manage": can_manage})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_restore(request, pk, version):
+    """Bring the record's details back to an earlier version: the page lists what would
+    change; confirming writes it as a new version."""
+    member = selectors.member_get(user=request.user, pk=pk, action=Action.MANAGE_MEMBERS)
+    old = member.history.filter(history_id=version).select_related("history_user").first()
+    if old is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.member_restore(actor=request.user, member=member, version_id=old.history_id)
+        except services.MemberError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The earlier version has been restored."))
+        return redirect("members:member_history", pk=member.pk)
+    sensitive = selectors.can_see_sensitive(user=request.user, member=member)
+    changes = [
+        {"field": Member._meta.get_field(name).verbose_name,
+         "now": shown(Member._meta.get_field(name), getattr(member, name)),
+         "then": shown(Member._meta.get_field(name), getattr(old, name))}
+        for name in services.EDITABLE_FIELDS
+        if (sensitive or name not in SENSITIVE_FIELDS) and getattr(member, name) != getattr(old, name)
+    ]  # fmt: skip
+    return render(request, "members/member_restore.html",
+                  {"member": member, "version": old, "changes": changes})  # fmt: skip
 
 
 @login_required
