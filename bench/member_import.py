@@ -136,15 +136,16 @@ def _resource_class(commune, user, *, use_bulk: bool):
             units[(fold(unit.name), "")] = unit
 
     class Reader(widgets.Widget):
-        """Our cell readers (parse.py), so both tools accept the same cells."""
+        """Our cell readers (parse.py), so both tools accept the same cells; a blank cell
+        gives the field's default, as our import leaves a blank cell's field at it."""
 
-        def __init__(self, read):
+        def __init__(self, read, empty):
             super().__init__()
-            self.read = read
+            self.read, self.empty = read, empty
 
         def clean(self, value, row=None, **kwargs):
             try:
-                return self.read(value) if not parse.blank(value) else None
+                return self.read(value) if not parse.blank(value) else self.empty
             except ValueError as exc:
                 raise ValueError(str(exc)) from exc
 
@@ -154,8 +155,9 @@ def _resource_class(commune, user, *, use_bulk: bool):
         if column.field in ("branch", "group", "joined_on", "decision"):
             continue
         read = readers["cccd"] if column.field == "cccd" else readers[column.kind]
+        empty = Member._meta.get_field(column.field).get_default()
         declared[column.field] = fields.Field(attribute=column.field, column_name=column.header,
-                                              widget=Reader(read))  # fmt: skip
+                                              widget=Reader(read, empty))  # fmt: skip
 
     class Meta:
         model = Member

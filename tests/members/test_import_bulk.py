@@ -161,3 +161,14 @@ def test_the_summary_table_follows_the_import_and_its_undo(tree, xa_officer):
     assert tally.resync([tree.a], write=False) == []  # the counts already agree
     imports.batch_undo(actor=xa_officer, batch=batch)
     assert tally.resync([tree.a], write=False) == []
+
+
+def test_imported_names_join_the_search_vocabulary(tree, xa_officer):
+    """A misspelt search can find imported members: their name words are remembered."""
+    from hoiso.members.models import MemberNameWord
+
+    batch = checked(xa_officer, tree.a1, GOOD)
+    imports.batch_import(actor=xa_officer, batch=batch, mode="all")
+    words = set(MemberNameWord.objects.values_list("word", flat=True))
+    for member in Member.objects.all():
+        assert set(member.name_folded.split()) <= words

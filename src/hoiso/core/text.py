@@ -8,6 +8,7 @@ do (a word's letters first, then its tone), so that the database can sort by it 
 any collation.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -82,22 +83,34 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip().lower()
 
 
+def _letters_and_tone(word: str) -> tuple[list[str], str]:
+    """A word's letters (ă, â, ê, ô, ơ, ư, đ being letters) and its tone."""
+    letters: list[str] = []
+    tone = "0"
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(ch):
+            if ch in _TONES:
+                tone = _TONES[ch]  # wherever the mark sits: "hoà" and "hòa" are one word
+            elif letters and (letters[-1], ch) in _LETTER_MARKS:
+                letters[-1] = _LETTER_MARKS[(letters[-1], ch)]
+            continue
+        letters.append(ch)
+    return letters, tone
+
+
 def _words(text: str) -> list[tuple[list[str], str]]:
-    """Each word as its letters (ă, â, ê, ô, ơ, ư, đ being letters) and its tone."""
-    words = []
-    for word in normalize(text).lower().split(" "):
-        letters: list[str] = []
-        tone = "0"
-        for ch in unicodedata.normalize("NFD", word):
-            if unicodedata.combining(ch):
-                if ch in _TONES:
-                    tone = _TONES[ch]  # wherever the mark sits: "hoà" and "hòa" are one word
-                elif letters and (letters[-1], ch) in _LETTER_MARKS:
-                    letters[-1] = _LETTER_MARKS[(letters[-1], ch)]
-                continue
-            letters.append(ch)
-        words.append((letters, tone))
-    return words
+    """Each word as its letters and its tone."""
+    return [_letters_and_tone(word) for word in normalize(text).lower().split(" ")]
+
+
+@functools.lru_cache(maxsize=50_000)
+def _word_key(word: str) -> str:
+    """One word's part of collation_key: a name list repeats its words ("Thị", "Nguyễn")
+    thousands of times, each is worked out once."""
+    # "00" ends a word's letters, so a shorter word sorts first ("An Bình" < "Anh");
+    # the tone digit follows, breaking ties between words with the same letters only.
+    letters, tone = _letters_and_tone(word)
+    return "".join(_PRIMARY.get(letter, "99") for letter in letters) + "00" + tone
 
 
 def collation_key(text: str | None) -> str:
@@ -105,12 +118,7 @@ def collation_key(text: str | None) -> str:
 
     Words are compared one after the other, each by its letters and then by its tone,
     so "mã lực" sorts before "má" and "Anh Nguyễn" before "Ánh Lê"."""
-    # "00" ends a word's letters, so a shorter word sorts first ("An Bình" < "Anh");
-    # the tone digit follows, breaking ties between words with the same letters only.
-    return "".join(
-        "".join(_PRIMARY.get(letter, "99") for letter in letters) + "00" + tone
-        for letters, tone in _words(text or "")
-    )
+    return "".join(_word_key(word) for word in normalize(text or "").lower().split(" "))
 
 
 def person_name_key(full_name: str | None) -> str:

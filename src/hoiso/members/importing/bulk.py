@@ -28,7 +28,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoiso.core.text import person_name_fields
+from hoiso.members import names
+from hoiso.members.importing import quick
 from hoiso.members.importing.plan import CREATE, ERROR, UNCHANGED, UPDATE, RowPlan
 from hoiso.members.models import ImportBatch, ImportedMember, Member, MemberEvent
 from hoiso.members.services import member_code
@@ -41,17 +42,6 @@ except ImportError:  # pragma: no cover - psycopg is a dependency
     _WRITE_ERRORS = (IntegrityError,)
 
 HistoricalMember = Member.history.model
-_NAME_CACHE: dict[str, tuple[str, str, str]] = {}
-
-
-def _name_fields(name: str) -> tuple[str, str, str]:
-    """person_name_fields, remembered: a commune's names repeat a lot."""
-    found = _NAME_CACHE.get(name)
-    if found is None:
-        if len(_NAME_CACHE) > 100_000:
-            _NAME_CACHE.clear()
-        found = _NAME_CACHE[name] = person_name_fields(name)
-    return found
 
 
 @dataclass
@@ -72,10 +62,17 @@ class Writer:
         self.now = timezone.now()
         self.postgres = connection.vendor == "postgresql"
         self.counts = Counts()
-        self._defaults = {f.attname: f.get_default() for f in Member._meta.concrete_fields
-                          if f.attname != "id"}  # fmt: skip
-        self._history_fields = [f.attname for f in HistoricalMember._meta.concrete_fields
-                                if f.attname != "history_id"]  # fmt: skip
+        # Rows are built as lists in the order of these columns (attnames), not as dicts.
+        self.columns = [f.attname for f in Member._meta.concrete_fields]
+        self.position = {name: i for i, name in enumerate(self.columns)}
+        self.position["address_area"] = self.position["address_area_id"]
+        self.blank_row = [None if f.attname == "id" else f.get_default()
+                          for f in Member._meta.concrete_fields]  # fmt: skip
+        extra = ("history_date", "history_change_reason", "history_type", "history_user_id")
+        own = [f.attname for f in HistoricalMember._meta.concrete_fields
+               if f.attname != "history_id" and f.attname not in extra]  # fmt: skip
+        self.history_columns = [*own, *extra]
+        self.history_from = [self.position[name] for name in own]
 
     def write(self, rows: list[RowPlan]) -> None:
         todo = [r for r in rows if r.action in (CREATE, UPDATE, UNCHANGED)]
@@ -127,51 +124,53 @@ class Writer:
             self._update_postgres([values for _m, values in changed], fields)
         elif changed:
             Member.objects.bulk_update([m for m, _d in changed], fields, batch_size=1000)
-        history = [self._history(values, "+") for values in new]
-        history += [self._history(values, "~") for _m, values in changed]
-        events = [{"member_id": v["id"], "kind": MemberEvent.Kind.ADMITTED, "on": r.joined_on,
-                   "from_unit_id": None, "to_unit_id": r.unit.pk, "reason": r.decision[:255],
-                   "actor_id": self.user_id, "created_at": self.now}
+        own, extra = self.history_from, (self.now, None)
+        user_id, batch_id, now = self.user_id, self.batch.pk, self.now
+        history = [[*[values[i] for i in own], *extra, "+", user_id] for values in new]
+        history += [[*[values[i] for i in own], *extra, "~", user_id] for _m, values in changed]
+        admitted, pk = MemberEvent.Kind.ADMITTED, self.position["id"]
+        events = [(v[pk], admitted, r.joined_on, None, r.unit.pk, r.decision[:255], user_id, now)
                   for r, v in zip(created, new, strict=True)]  # fmt: skip
-        imported = [{"batch_id": self.batch.pk, "member_id": v["id"], "created": True,
-                     "row_number": r.number} for r, v in zip(created, new, strict=True)]  # fmt: skip
-        imported += [{"batch_id": self.batch.pk, "member_id": m.pk, "created": False,
-                      "row_number": r.number} for r, (m, _v) in zip(updated, changed, strict=True)]  # fmt: skip
-        self._insert(HistoricalMember, history)
-        self._insert(MemberEvent, events)
-        self._insert(ImportedMember, imported)
+        imported = [(batch_id, v[pk], True, r.number) for r, v in zip(created, new, strict=True)]
+        imported += [(batch_id, m.pk, False, r.number)
+                     for r, (m, _v) in zip(updated, changed, strict=True)]  # fmt: skip
+        self._insert(HistoricalMember, self.history_columns, history)
+        names.remember_words(
+            {r.data["full_name"] for r in (*created, *updated) if r.data.get("full_name")}
+        )
+        self._insert(MemberEvent, _EVENT_COLUMNS, events)
+        self._insert(ImportedMember, _IMPORTED_COLUMNS, imported)
         self.counts.created += len(created)
         self.counts.updated += len(updated)
         self.counts.unchanged += sum(r.action == UNCHANGED for r in rows)
 
-    def _new_member(self, row: RowPlan) -> dict:
-        """The record member_admit would save, as column values."""
-        values = dict(self._defaults)
-        values.update(row.data)
-        values["full_name"], values["name_folded"], values["name_sort"] = _name_fields(
-            row.data["full_name"]
-        )
-        values.update(unit_id=row.unit.pk, unit_path=row.unit.path, joined_on=row.joined_on,
-                      status_since=row.joined_on, created_at=self.now, updated_at=self.now)  # fmt: skip
+    def _new_member(self, row: RowPlan) -> list:
+        """The record member_admit would save, as column values (id first, filled later)."""
+        values = self.blank_row.copy()
+        position = self.position
+        for name, value in row.data.items():
+            values[position[name]] = value if name != "address_area" else getattr(value, "pk", None)
+        names = quick.name_fields(row.data["full_name"])
+        values[position["full_name"]] = names[0]
+        values[position["name_folded"]] = names[1]
+        values[position["name_sort"]] = names[2]
+        unit, joined, now = row.unit, row.joined_on, self.now
+        values[position["unit_id"]], values[position["unit_path"]] = unit.pk, unit.path
+        values[position["joined_on"]] = values[position["status_since"]] = joined
+        values[position["created_at"]] = values[position["updated_at"]] = now
         return values
 
-    def _changed_member(self, row: RowPlan) -> tuple[Member, dict]:
+    def _changed_member(self, row: RowPlan) -> tuple[Member, list]:
         member = row.member
         for name, value in row.data.items():
             setattr(member, name, value)
-        member.full_name, member.name_folded, member.name_sort = _name_fields(member.full_name)
+        member.full_name, member.name_folded, member.name_sort = quick.name_fields(member.full_name)
         member.updated_at = self.now
-        return member, {f.attname: getattr(member, f.attname) for f in Member._meta.concrete_fields}
-
-    def _history(self, values: dict, kind: str) -> dict:
-        row = {name: values.get(name) for name in self._history_fields}
-        row.update(history_date=self.now, history_change_reason=None, history_type=kind,
-                   history_user_id=self.user_id)  # fmt: skip
-        return row
+        return member, [getattr(member, name) for name in self.columns]
 
     # --- inserting ---------------------------------------------------------------------------
 
-    def _create_postgres(self, new: list[dict]) -> None:
+    def _create_postgres(self, new: list[list]) -> None:
         if not new:
             return
         with connection.cursor() as cursor:
@@ -180,15 +179,16 @@ class Writer:
                 [Member._meta.db_table, len(new)],
             )
             ids = [pk for (pk,) in cursor.fetchall()]
+        at, code = self.position["id"], self.position["code"]
         for values, pk in zip(new, ids, strict=True):
-            values["id"], values["code"] = pk, member_code(pk)
-        self._insert(Member, new)
+            values[at], values[code] = pk, member_code(pk)
+        self._insert(Member, self.columns, new)
 
-    def _update_postgres(self, rows: list[dict], fields: list[str]) -> None:
+    def _update_postgres(self, rows: list[list], fields: list[str]) -> None:
         """COPY the new values into a temporary table, then one UPDATE … FROM it."""
         names = {f.name: f for f in Member._meta.concrete_fields}
         columns = [names[f].column for f in fields]
-        attnames = ["id", *[names[f].attname for f in fields]]
+        positions = [self.position["id"], *[self.position[names[f].attname] for f in fields]]
         quote = connection.ops.quote_name
         table = quote(Member._meta.db_table)
         with connection.cursor() as cursor:
@@ -197,36 +197,46 @@ class Writer:
                            f"SELECT id, {', '.join(quote(c) for c in columns)} FROM {table} WITH NO DATA")  # fmt: skip
             with cursor.cursor.copy(f"COPY hoiso_import_update (id, {', '.join(quote(c) for c in columns)}) FROM STDIN") as copy:  # fmt: skip
                 for row in rows:
-                    copy.write_row([row[a] for a in attnames])
+                    copy.write_row([row[i] for i in positions])
             sets = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
             cursor.execute(
                 f"UPDATE {table} m SET {sets} FROM hoiso_import_update u WHERE m.id = u.id"
             )
             cursor.execute("DROP TABLE hoiso_import_update")
 
-    def _create_portable(self, new: list[dict]) -> None:
+    def _create_portable(self, new: list[list]) -> None:
         if not new:
             return
         objects = []
+        at, code = self.position["id"], self.position["code"]
         for values in new:
-            values["code"] = f"tmp{uuid.uuid4().hex[:12]}"
-            objects.append(Member(**values))
+            values[code] = f"tmp{uuid.uuid4().hex[:12]}"
+            fields = {n: v for n, v in zip(self.columns, values, strict=True) if n != "id"}
+            objects.append(Member(**fields))
         Member.objects.bulk_create(objects, batch_size=500)
         for values, member in zip(new, objects, strict=True):
-            values["id"], member.code = member.pk, member_code(member.pk)
-            values["code"] = member.code
+            member.code = member_code(member.pk)
+            values[at], values[code] = member.pk, member.code
         Member.objects.bulk_update(objects, ["code"], batch_size=500)
 
-    def _insert(self, model, rows: list[dict]) -> None:
+    def _insert(self, model, columns: list[str] | tuple[str, ...], rows: list) -> None:
+        """Rows (sequences of values in the order of `columns`, attnames) into `model`'s
+        table: COPY on PostgreSQL, bulk_create elsewhere."""
         if not rows:
             return
         if not self.postgres:
-            model._default_manager.bulk_create([model(**r) for r in rows], batch_size=500)
+            model._default_manager.bulk_create(
+                [model(**dict(zip(columns, r, strict=True))) for r in rows], batch_size=500
+            )
             return
-        columns = list(rows[0])
         names = {f.attname: f.column for f in model._meta.concrete_fields}
         quoted = ", ".join(connection.ops.quote_name(names[c]) for c in columns)
         sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({quoted}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row([row[c] for c in columns])
+                copy.write_row(row)
+
+
+_EVENT_COLUMNS = ("member_id", "kind", "on", "from_unit_id", "to_unit_id", "reason", "actor_id",
+                  "created_at")  # fmt: skip
+_IMPORTED_COLUMNS = ("batch_id", "member_id", "created", "row_number")

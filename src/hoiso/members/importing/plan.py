@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from hoiso.core.scoping import path_q, user_can
 from hoiso.core.spreadsheets import Table
 from hoiso.core.text import fold
 from hoiso.members import selectors
+from hoiso.members.importing import quick
 from hoiso.members.importing.columns import BY_FIELD
 from hoiso.members.importing.parse import READERS, blank, parse_cccd
 from hoiso.members.models import Member
@@ -127,44 +129,51 @@ _CACHE_LIMIT = 50_000
 
 class _Cells:
     """Reads the cells of rows: a column of few distinct values (yes/no, sex, ethnicity,
-    dates) reads each distinct value once."""
+    dates) reads each distinct value once; phones and CCCDs typed as plain digits are taken
+    as they are (quick.py), others go through parse.py's readers."""
 
     def __init__(self, columns: dict[str, int], headers: list[str]):
         self.columns = list(columns.items())
         self.headers = headers
         self.cache: dict[str, dict] = {name: {} for name, _i in self.columns}
+        self.specs = [(name, index, self.cache[name] if name not in _UNCACHED_FIELDS else None,
+                       _QUICK.get(name)) for name, index in self.columns]  # fmt: skip
 
     def read(self, row: list, plan: RowPlan) -> dict:
         values: dict[str, Any] = {}
-        for name, index in self.columns:
+        for name, index, cache, fast in self.specs:
             cell = row[index]
             if cell is None or cell == "":
                 continue
-            column = BY_FIELD[name]
-            cache = self.cache[name] if name not in _UNCACHED_FIELDS else None
-            key = (type(cell), cell)
-            if cache is not None and key in cache:
-                outcome = cache[key]
-            else:
-                outcome = self._read_one(name, column, cell)
+            if fast is not None:
+                value = fast(cell)
+                if value is not None:
+                    values[name] = value
+                    continue
+            key = cell if type(cell) is str else (type(cell), cell)
+            outcome = cache.get(key) if cache is not None else None
+            if outcome is None:
+                outcome = self._read_one(name, BY_FIELD[name], cell)
                 if cache is not None and len(cache) < _CACHE_LIMIT:
                     cache[key] = outcome
             kind, value = outcome
-            if kind == "blank":
-                continue
-            label = self.headers[index] or column.header
-            if kind == "problem":
-                plan.problems.append(f"{label}: {value}")
-            elif kind == "unfit":
-                plan.problems.append(_("%(column)s: the text is too long or has invisible characters")
-                                     % {"column": label})  # fmt: skip
-            elif kind == "restored":
+            if kind == _VALUE:
                 values[name] = value
-                plan.warnings.append(_("%(column)s: the leading zero lost by Excel was put back "
-                                       "(%(cccd)s); check it") % {"column": label, "cccd": value})  # fmt: skip
-            else:
-                values[name] = value
+            elif kind != "blank":
+                self._note(name, index, kind, value, values, plan)
         return values
+
+    def _note(self, name, index, kind, value, values, plan: RowPlan) -> None:
+        label = self.headers[index] or BY_FIELD[name].header
+        if kind == "problem":
+            plan.problems.append(f"{label}: {value}")
+        elif kind == "unfit":
+            plan.problems.append(_("%(column)s: the text is too long or has invisible characters")
+                                 % {"column": label})  # fmt: skip
+        elif kind == "restored":
+            values[name] = value
+            plan.warnings.append(_("%(column)s: the leading zero lost by Excel was put back "
+                                   "(%(cccd)s); check it") % {"column": label, "cccd": value})  # fmt: skip
 
     @staticmethod
     def _read_one(name: str, column, cell) -> tuple[str, Any]:
@@ -173,13 +182,22 @@ class _Cells:
         try:
             if name == "cccd":
                 value, restored = parse_cccd(cell)
-                return ("restored" if restored else "value"), value
+                return ("restored" if restored else _VALUE), value
             value = READERS[column.kind](cell)
         except ValueProblem as exc:
             return "problem", str(exc)
         if column.kind == "text" and _unfit_text(value, name):
             return "unfit", None
-        return "value", value
+        return _VALUE, value
+
+
+_VALUE = "value"
+_QUICK = {
+    "phone": quick.phone_cell,
+    "cccd": quick.cccd_cell,
+    "date_of_birth": quick.date_cell,
+    "joined_on": quick.date_cell,
+}
 
 
 def _read_cells(row: list, columns: dict[str, int], headers: list[str], plan: RowPlan) -> dict:
@@ -207,6 +225,7 @@ class Planner:
                 self.by_name.setdefault((name, born, unit_id), pk)
         self.index = 0
         self._units_cache: dict[tuple[str, str], Unit | str] = {}
+        self._unit_refusals: dict[int, str] = {}
 
     def plan(self, rows: list[tuple[int, list]]) -> list[RowPlan]:
         """Plans of `rows` (spreadsheet row number, cells), in order."""
@@ -227,12 +246,38 @@ class Planner:
             plans.append(plan)
             all_values.append(values)
         by_cccd, by_pk = self._existing(plans, all_values)
+        holders = {cccd: m.pk for cccd, m in by_cccd.items()}
         for plan, values in zip(plans, all_values, strict=True):
             _match(plan, values, by_cccd, self.by_name, by_pk, self.seen, self.actor)
             if not plan.problems:
-                _clean(plan, values, by_cccd)
+                self._clean(plan, values, by_cccd, holders)
             plan.action = ERROR if plan.problems else plan.action
         return plans
+
+    def _clean(self, plan: RowPlan, values: dict, by_cccd, holders) -> None:
+        """_clean, with the unit's check made once per unit and the quick path first."""
+        if plan.member is None and plan.unit is not None:
+            refusal = self._unit_refusals.get(plan.unit.pk)
+            if refusal is None:
+                try:
+                    check_unit(plan.unit)
+                    refusal = ""
+                except MemberError as exc:
+                    refusal = str(exc)
+                self._unit_refusals[plan.unit.pk] = refusal
+            if refusal:
+                plan.problems.append(refusal)
+                return
+            cleaned = quick.clean(values, today=self.today, member_pk=None, holders=holders)
+            if cleaned is not None:
+                try:
+                    check_admission(cleaned, plan.joined_on, plan.decision)
+                except MemberError as exc:
+                    plan.problems.append(str(exc))
+                    return
+                plan.data, plan.action = cleaned, CREATE
+                return
+        _clean(plan, values, by_cccd, holders, self.today)
 
     def _resolve(self, branch: str, group: str) -> Unit | str:
         """The unit a row names, or why none: each pair of names resolved once."""
@@ -251,8 +296,10 @@ class Planner:
         cccds = sorted({v["cccd"] for v in all_values if v.get("cccd")})
         by_cccd = {}
         if cccds:
-            for m in Member.objects.filter(cccd__in=cccds).select_related("unit", "address_area"):
-                by_cccd[m.cccd] = m
+            held = _held_cccds(cccds)
+            if held:
+                for m in Member.objects.filter(pk__in=held).select_related("unit", "address_area"):
+                    by_cccd[m.cccd] = m
         pks = set()
         for plan, values in zip(plans, all_values, strict=True):
             if not values.get("cccd") and values.get("date_of_birth"):
@@ -285,8 +332,19 @@ def build_plan(*, actor, default_unit: Unit, table: Table, mapping: list[str],
     return Plan(plans)
 
 
+def _held_cccds(cccds: list[str]) -> list[int]:
+    """The pks of the members holding any of `cccds`. On PostgreSQL through unnest(), which
+    the planner joins to the unique index: a long IN list makes it scan the whole table."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {Member._meta.db_table} WHERE cccd IN "
+                           "(SELECT unnest(%s::varchar[]))", [cccds])  # fmt: skip
+            return [pk for (pk,) in cursor.fetchall()]
+    return list(Member.objects.filter(cccd__in=cccds).values_list("pk", flat=True))
+
+
 def _name_key(plan: RowPlan, values: dict) -> tuple:
-    return (fold(values.get("full_name", "")), values.get("date_of_birth"),
+    return (quick.folded(values.get("full_name", "")), values.get("date_of_birth"),
             getattr(plan.unit, "pk", None))  # fmt: skip
 
 
@@ -310,10 +368,16 @@ def _match(plan: RowPlan, values: dict, by_cccd, by_name, by_pk, seen: dict, act
     plan.member = member
 
 
-def _fast_clean(data: dict, member: Member | None, by_cccd: dict[str, Member]) -> dict | None:
-    """clean_member_data without its one query per row: the CCCD is checked here with the
-    same validators and against the chunk's CCCDs (loaded in one query). None when the row
-    has any problem: the caller asks clean_member_data itself, for its exact message."""
+def _fast_clean(data: dict, member: Member | None, by_cccd: dict[str, Member],
+                holders: dict[str, int], today: datetime.date) -> dict | None:  # fmt: skip
+    """clean_member_data without its one query per row: quick.clean first; else the CCCD is
+    checked here with the same validators and against the chunk's CCCDs (loaded in one
+    query). None when the row has any problem: the caller asks clean_member_data itself, for
+    its exact message."""
+    found = quick.clean(data, today=today, member_pk=getattr(member, "pk", None),
+                        holders=holders)  # fmt: skip
+    if found is not None:
+        return found
     cccd = data.get("cccd") or ""
     try:
         cleaned = clean_member_data({**data, "cccd": ""}, member=member)
@@ -330,20 +394,23 @@ def _fast_clean(data: dict, member: Member | None, by_cccd: dict[str, Member]) -
     return cleaned
 
 
-def _clean(plan: RowPlan, values: dict, by_cccd: dict[str, Member]) -> None:
+def _clean(plan: RowPlan, values: dict, by_cccd: dict[str, Member], holders: dict[str, int],
+           today: datetime.date) -> None:  # fmt: skip
     """The member services' own checks: clean_member_data, and for a new member the unit and
     the admission rules (ordinary members are women 18+ on the day they join)."""
     try:
         if plan.member is None:
             check_unit(plan.unit)
-            plan.data = _fast_clean(values, None, by_cccd) or clean_member_data(values)
+            plan.data = (_fast_clean(values, None, by_cccd, holders, today)
+                         or clean_member_data(values))  # fmt: skip
             check_admission(plan.data, plan.joined_on, plan.decision)
             plan.action = CREATE
             return
         member = plan.member
         current = {name: getattr(member, name) for name in EDITABLE_FIELDS}
         merged = {**current, **values}
-        cleaned = _fast_clean(merged, member, by_cccd) or clean_member_data(merged, member=member)
+        cleaned = (_fast_clean(merged, member, by_cccd, holders, today)
+                   or clean_member_data(merged, member=member))  # fmt: skip
         plan.data = {k: v for k, v in cleaned.items() if getattr(member, k) != v}
         plan.action = UPDATE if plan.data else UNCHANGED
         if plan.unit is not None and plan.unit.pk != member.unit_id:

@@ -326,21 +326,26 @@ class _XlsxRows:
             return None
         rows: list[tuple[int, list]] = []
         cells: list = []
+        width = 0  # len(cells), kept by hand: this loop runs once per cell of the file
         strings, dates, columns = self.strings, self.dates, _COLUMNS
         for number, col, style, kind, value, text, rich in found:
             if number:
-                cells = []
+                cells, width = [], 0
                 rows.append((int(number), cells))
                 continue
             index = columns.get(col)
             if index is None:
                 index = _column_index(col)
-            if index > len(cells):
-                cells.extend([None] * (index - len(cells)))
-            elif index < len(cells):
-                continue  # pragma: no cover - a cell out of order; Excel never writes one
+            if index != width:
+                if index < width:
+                    continue  # pragma: no cover - a cell out of order; Excel never writes one
+                cells.extend([None] * (index - width))
+                width = index
             if kind == b"inlineStr":
-                cell = _unescape(text) if text or not rich else _rich_text(rich)
+                if text and b"&" not in text and b"_x" not in text:
+                    cell = text.decode()  # the usual cell: plain text, nothing to unescape
+                else:
+                    cell = _unescape(text) if text or not rich else _rich_text(rich)
             elif kind == b"s":
                 cell = strings[int(value)] if value else None
             elif not kind or kind == b"n":
@@ -359,6 +364,7 @@ class _XlsxRows:
             else:
                 cell = None
             cells.append(cell)
+            width += 1
         return rows
 
     def _cells(self, xml: bytes) -> list:
