@@ -192,6 +192,9 @@ MEDIA_ROOT = Path(env_str("HOISO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 # Uploads: the largest file any form takes (population lists, later member lists).
 HOISO_MAX_UPLOAD_BYTES = env_int("HOISO_MAX_UPLOAD_MB", 20) * 1024 * 1024
+# Uploaded member lists and their error reports hold personal data: they are deleted this
+# many days after the upload (`manage.py members_import_purge`, daily), the batch's counts kept.
+HOISO_IMPORT_RETENTION_DAYS = env_int("HOISO_IMPORT_RETENTION_DAYS", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

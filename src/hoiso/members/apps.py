@@ -22,6 +22,7 @@ class MembersConfig(AppConfig):
                 "member.admit": _("Admitted a member"),
                 "member.update": _("Edited a member's record"),
                 "member.restore": _("Restored an earlier version of a member's record"),
+                "member.import_purge": _("Deleted an old uploaded member list (retention)"),
                 "member.transfer": _("Transferred a member"),
                 "member.transfer_request": _("Asked another province to take a member"),
                 "member.transfer_accept": _("Accepted a member from another province"),

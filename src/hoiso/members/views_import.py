@@ -106,7 +106,7 @@ def _start_task(request, batch, kind, title, task, *args):
 def import_detail(request, pk):
     """The batch: its columns to confirm, then the dry run's results and the import."""
     batch = import_selectors.import_batch_get(user=request.user, pk=pk)
-    editable = batch.status in (
+    editable = not services.purged_refusal(batch) and batch.status in (
         ImportBatch.Status.MAPPING,
         ImportBatch.Status.CHECKED,
         ImportBatch.Status.FAILED,
@@ -126,6 +126,7 @@ def import_detail(request, pk):
         "batch": batch, "mapping": mapping if editable else None, "mode_form": ModeForm(),
         "running": batch.status in RUNNING, "progress": batch.progress,
         "rows": batch.outcome.get("rows", []), "undo_refusal": services.undo_refusal(batch),
+        "purged": services.purged_refusal(batch),
         "show_mapping": batch.status == ImportBatch.Status.MAPPING or request.method == "POST",
     })  # fmt: skip
 
@@ -163,6 +164,9 @@ def import_apply(request, pk):
 @require_GET
 def import_report(request, pk):
     batch = import_selectors.import_batch_get(user=request.user, pk=pk)
+    if services.purged_refusal(batch):
+        messages.error(request, services.purged_refusal(batch))
+        return redirect("members:import_detail", pk=batch.pk)
     try:
         data = services.batch_report(batch=batch)
     except (SpreadsheetError, OSError) as exc:

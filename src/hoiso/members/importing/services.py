@@ -3,8 +3,10 @@ import and its undoing. Tasks and views call these; each checks the actor's scop
 
 from __future__ import annotations
 
+import datetime
 import os
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -75,9 +77,47 @@ def check_mapping(headers: list[str], mapping: list[str]) -> list[str]:
 
 
 @transaction.atomic
+def purged_refusal(batch: ImportBatch) -> str:
+    """Why the batch's file can no longer be read ("" while it is kept)."""
+    if batch.stored_name:
+        return ""
+    return _("The uploaded file and its error report were deleted %(days)d days after the "
+             "upload (personal data is not kept longer); upload the list again.") % {
+        "days": settings.HOISO_IMPORT_RETENTION_DAYS}  # fmt: skip
+
+
+def batches_purge(*, now=None) -> int:
+    """Delete the uploaded files and error reports of batches older than the retention period
+    (settings.HOISO_IMPORT_RETENTION_DAYS); the batches stay, with their counts and the
+    records of which members they wrote (undo still works). Returns how many were purged."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.HOISO_IMPORT_RETENTION_DAYS)
+    running = (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING)
+    old = ImportBatch.objects.filter(created_at__lt=cutoff).exclude(stored_name="")
+    count = 0
+    for batch in old.exclude(status__in=running).iterator():
+        with transaction.atomic():
+            for name in (batch.stored_name, (batch.outcome or {}).get("report")):
+                if name:
+                    default_storage.delete(name)
+            # The listed rows' reasons may quote the file's values: only the counts stay.
+            batch.stored_name = ""
+            batch.outcome = {
+                "rows": [],
+                "report": None,
+                "purged_on": timezone.localdate().isoformat(),
+            }
+            batch.save(update_fields=["stored_name", "outcome"])
+            audit.record(actor=None, action="member.import_purge", obj=batch,
+                         unit_path=batch.unit_path, details={"file": batch.file_name})  # fmt: skip
+        count += 1
+    return count
+
+
 def batch_map(*, actor, batch: ImportBatch, mapping: list[str]) -> ImportBatch:
     """Confirm the columns; the unit remembers them for its next file."""
     _require(actor, batch.unit)
+    if purged_refusal(batch):
+        raise MemberError(purged_refusal(batch))
     if batch.status not in (
         ImportBatch.Status.MAPPING,
         ImportBatch.Status.CHECKED,
@@ -126,6 +166,8 @@ def batch_claim(*, actor, batch: ImportBatch) -> None:
     """Mark a checked batch as importing, once: a second click (or a second tab) is refused
     instead of queueing the same rows twice."""
     _require(actor, batch.unit)
+    if purged_refusal(batch):
+        raise MemberError(purged_refusal(batch))
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKED).update(
         status=ImportBatch.Status.IMPORTING
     )
