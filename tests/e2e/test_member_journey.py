@@ -151,6 +151,7 @@ def _problems_by_row(page) -> dict[int, str]:
 
 def test_member_journey(e2e_page, e2e_org, e2e_make_user, e2e_sign_in, e2e_worker):
     from django.utils import timezone, translation
+    from django.utils.text import capfirst
     from django.utils.translation import gettext as _
 
     from hoiso.members.models import ImportBatch, Member, MemberEvent
@@ -186,8 +187,8 @@ def test_member_journey(e2e_page, e2e_org, e2e_make_user, e2e_sign_in, e2e_worke
             5: _("the branch “%(name)s” is not one you manage in %(unit)s")
             % {"name": "Khu vực 9", "unit": e2e_org.nk.name},
         }
-    for row, message in expected.items():
-        assert message in problems.get(row, ""), (row, problems)
+    for row, message in expected.items():  # each problem on its own line, capitalised
+        assert capfirst(message) in problems.get(row, ""), (row, problems)
     assert Member.objects.count() == 0  # a dry run writes nothing
 
     # 3. She imports the good rows now and keeps the others for the report.

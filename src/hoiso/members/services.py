@@ -45,7 +45,12 @@ ANONYMISED_NAME = "—"
 
 
 class MemberError(ServiceError):
-    """A request about a member that cannot be carried out; the message is for the official."""
+    """A request about a member that cannot be carried out; the message is for the official.
+    `problems`: the separate problems the message lists (an import shows them one by one)."""
+
+    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems) if problems else [message]
 
 
 def _require(actor, path: str) -> None:
@@ -106,7 +111,8 @@ def clean_member_data(data: dict[str, Any], *, member: Member | None = None) -> 
         if clash.exists():
             problems.append(_("another member already has this citizen ID"))
     if problems:
-        raise MemberError(_("Please correct: %(problems)s.") % {"problems": "; ".join(problems)})
+        raise MemberError(_("Please correct: %(problems)s.") % {"problems": "; ".join(problems)},
+                          problems=problems)  # fmt: skip
     return data
 
 
@@ -187,7 +193,9 @@ def member_restore(*, actor, member: Member, version_id: int) -> Member:
     member = _locked(member)
     _require(actor, member.unit_path)
     if member.full_name == ANONYMISED_NAME:
-        raise MemberError(_("Her personal data was removed at her request: there is nothing to restore."))
+        raise MemberError(
+            _("Her personal data was removed at her request: there is nothing to restore.")
+        )
     version = member.history.filter(history_id=version_id).first()
     if version is None:
         raise MemberError(_("This version is not in the record's history."))

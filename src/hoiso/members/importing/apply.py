@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.text import capfirst
 
 from hoiso.members import tally
 from hoiso.members.importing.bulk import Writer
@@ -103,7 +104,7 @@ def _note(outcome: Outcome, report: ErrorReport, chunk, plans: list[RowPlan]) ->
     for (_number, cells), row in zip(chunk, plans, strict=True):
         outcome.add(row)
         if row.problems:
-            report.add(cells, "; ".join(row.problems))
+            report.add(cells, "; ".join(capfirst(p) for p in row.problems))
 
 
 def _check(actor, batch, sheet, outcome, report, on_progress) -> None:

@@ -273,7 +273,7 @@ class Planner:
                 try:
                     check_admission(cleaned, plan.joined_on, plan.decision)
                 except MemberError as exc:
-                    plan.problems.append(str(exc))
+                    plan.problems.extend(exc.problems)
                     return
                 plan.data, plan.action = cleaned, CREATE
                 return
@@ -417,4 +417,4 @@ def _clean(plan: RowPlan, values: dict, by_cccd: dict[str, Member], holders: dic
             plan.warnings.append(_("she belongs to %(unit)s; an import does not move members, "
                                    "use a transfer") % {"unit": member.unit.name})  # fmt: skip
     except MemberError as exc:
-        plan.problems.append(str(exc))
+        plan.problems.extend(exc.problems)
