@@ -39,6 +39,7 @@ def test_old_uploads_are_deleted_and_the_batch_stays(tree, xa_officer, capsys, s
     done.refresh_from_db()
     assert not any(default_storage.exists(name) for name in files)
     assert done.stored_name == "" and done.outcome["rows"] == [] and done.rows_created == 3
+    assert "samples" not in done.outcome  # the file's values go with it
     assert default_storage.exists(recent.stored_name)  # within the period: kept
     assert AuditEntry.objects.filter(action="member.import_purge").count() == 1
     # Undo needs only the records of what was written.

@@ -134,3 +134,20 @@ def test_another_communes_batch_is_404(tree, xa_officer, xa_officer_other, clien
     for name in ("members:import_detail", "members:import_report", "members:import_status"):
         assert client.get(reverse(name, args=[batch.pk])).status_code == 404
     assert "hoi-vien.xlsx" not in client.get(reverse("members:import_list")).content.decode()
+
+
+def test_the_mapping_shows_values_of_each_column(tree, xa_officer, client):
+    """An unknown header is easier to map with a few of its values beside it; they are
+    escaped, and kept after the check for a second look at the columns."""
+    client.force_login(xa_officer)
+    headers = ["Tên người", "Sinh", "Ghi chú"]
+    rows = [["Nguyễn Thị Lan", "12/05/1990", "<b>x</b>"], ["Trần Thị Mai", "01/02/1985", None]]
+    batch = start(client, tree.a1, rows, headers=headers)
+    assert batch.outcome["samples"] == [["Nguyễn Thị Lan", "Trần Thị Mai"],
+                                        ["12/05/1990", "01/02/1985"], ["<b>x</b>"]]  # fmt: skip
+    page = client.get(reverse("members:import_detail", args=[batch.pk])).content.decode()
+    assert "Nguyễn Thị Lan · Trần Thị Mai" in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    confirm(client, batch, ["full_name", "date_of_birth", ""])
+    run_worker()
+    batch.refresh_from_db()
+    assert batch.outcome["samples"][0] == ["Nguyễn Thị Lan", "Trần Thị Mai"]

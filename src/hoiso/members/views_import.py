@@ -111,7 +111,8 @@ def import_detail(request, pk):
         ImportBatch.Status.CHECKED,
         ImportBatch.Status.FAILED,
     )
-    mapping = MappingForm(request.POST or None, headers=batch.headers, mapping=batch.mapping)
+    mapping = MappingForm(request.POST or None, headers=batch.headers, mapping=batch.mapping,
+                          samples=(batch.outcome or {}).get("samples", []))  # fmt: skip
     if request.method == "POST" and editable and mapping.is_valid():
         try:
             services.batch_map(actor=request.user, batch=batch, mapping=mapping.mapping())

@@ -25,13 +25,16 @@ class UploadForm(StyledForm):
 class MappingForm(StyledForm):
     """One select per column of the file."""
 
-    def __init__(self, *args, headers: list[str], mapping: list[str], **kwargs):
+    def __init__(self, *args, headers: list[str], mapping: list[str],
+                 samples: list[list[str]] = (), **kwargs):  # fmt: skip
         super().__init__(*args, **kwargs)
         for index, header in enumerate(headers):
+            values = samples[index] if index < len(samples) else []
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=header or _("(column %(n)d without header)") % {"n": index + 1},
                 choices=field_choices(), required=False, widget=forms.Select(attrs={"class": "form-select"}),
                 initial=mapping[index] if index < len(mapping) else "",
+                help_text=_("e.g. %(values)s") % {"values": " · ".join(values)} if values else "",
             )  # fmt: skip
         self.count = len(headers)
 

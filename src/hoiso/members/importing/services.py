@@ -43,11 +43,35 @@ def batch_create(*, actor, unit: Unit, file_name: str, data: bytes) -> ImportBat
     if sheet.estimated_rows > MAX_ROWS * 2:  # the exact count is checked as the rows are read
         raise SpreadsheetError(_("The file has more than %(n)d rows; split it.") % {"n": MAX_ROWS})
     remembered = ImportMapping.objects.filter(unit=unit).values_list("columns", flat=True).first()
+    samples = column_samples(sheet)
     stored = default_storage.save(f"uploads/members/{file_name[-80:]}", ContentFile(data))
     return ImportBatch.objects.create(
         unit=unit, file_name=file_name[-200:], stored_name=stored, headers=sheet.headers,
         mapping=propose_mapping(sheet.headers, remembered), created_by=actor,
+        outcome={"samples": samples},
     )  # fmt: skip
+
+
+SAMPLE_ROWS, SAMPLE_WIDTH = 3, 40
+
+
+def column_samples(sheet: Sheet) -> list[list[str]]:
+    """A few values of each column from the first rows, shown beside the column to map
+    ("e.g. Nguyễn Thị Lan · Trần Thị Mai"); deleted with the file past its retention."""
+    first = next(sheet.chunks(SAMPLE_ROWS), [])
+    samples: list[list[str]] = [[] for _h in sheet.headers]
+    for _number, cells in first:
+        for index, value in enumerate(cells):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if isinstance(value, datetime.datetime | datetime.date):
+                text = f"{value:%d/%m/%Y}"
+            elif isinstance(value, float) and value.is_integer():
+                text = str(int(value))
+            else:
+                text = str(value).strip()
+            samples[index].append(text[:SAMPLE_WIDTH])
+    return samples
 
 
 def load_sheet(batch: ImportBatch) -> Sheet:
@@ -148,7 +172,8 @@ def _store_outcome(batch: ImportBatch, outcome: Outcome) -> None:
     os.unlink(outcome.report_path)
     if previous and previous != report:
         default_storage.delete(previous)
-    batch.outcome = {"rows": outcome.listed(), "report": report}
+    samples = (batch.outcome or {}).get("samples", [])
+    batch.outcome = {"rows": outcome.listed(), "report": report, "samples": samples}
 
 
 def batch_check(*, actor, batch: ImportBatch, on_progress=None) -> Outcome:
