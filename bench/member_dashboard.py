@@ -135,7 +135,7 @@ def national(members: int, reps: int) -> None:
     from django.urls import reverse
 
     from hoiso.accounts.models import User
-    from hoiso.demo.bulk import reset_sequence
+    from hoiso.core.bulk import reset_sequence
     from hoiso.members.demo import MemberRows
     from hoiso.members.models import Member
     from hoiso.members.stats import unit_stats

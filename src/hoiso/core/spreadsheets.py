@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -59,7 +60,9 @@ def _sniff(data: bytes, filename: str) -> str:
     return "csv"
 
 
-def _read_csv(data: bytes) -> list[list[object]]:
+def csv_rows(data: bytes) -> tuple[Iterator[list[str]], str]:
+    """The rows of a CSV file (UTF-8, or Windows' Vietnamese code page; comma, semicolon or
+    tab), and its decoded text."""
     for encoding in ("utf-8-sig", "cp1258"):
         try:
             text = data.decode(encoding)
@@ -74,7 +77,11 @@ def _read_csv(data: bytes) -> list[list[object]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    return csv.reader(io.StringIO(text), dialect), text
+
+
+def _read_csv(data: bytes) -> list[list[object]]:
+    return list(csv_rows(data)[0])
 
 
 def _read_workbook(data: bytes) -> list[list[object]]:

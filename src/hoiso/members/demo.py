@@ -4,7 +4,7 @@ every one with a phone, over 95% with a smartphone, about 70% on social networks
 Cần Thơ and Hậu Giang parts get a smaller sample (6–14 members per group). `manage.py demo
 --sample` gives every group the small sample (tests, quick looks).
 
-Members are generated as plain rows and copied in (hoiso.demo.bulk.copy_rows: COPY on
+Members are generated as plain rows and copied in (hoiso.core.bulk.copy_rows: COPY on
 PostgreSQL), with the stored values Member.save() and member_admit would write — folded
 name, sort key, unit path, national code — plus one history row, the admission event and the
 membership consent each. About 1% more are former members who left in the last two years,
@@ -21,9 +21,9 @@ from collections import Counter, defaultdict
 
 from django.utils import timezone
 
+from hoiso.core.bulk import copy_rows, reset_sequence
 from hoiso.core.text import person_name_fields
 from hoiso.demo import names
-from hoiso.demo.bulk import copy_rows, reset_sequence
 from hoiso.members import names as name_words
 from hoiso.members import tally
 from hoiso.members.models import Consent, Member, MemberEvent
@@ -67,9 +67,9 @@ QUALIFICATION = _Weighted([("", 70), ("vocational", 12), ("college", 8), ("unive
 HOUSEHOLD = _Weighted([("", 90), ("poor", 4), ("near_poor", 6)])
 VNEID = _Weighted([(0, 12), (1, 18), (2, 70)])
 
-MEMBER_COLUMNS = [f.column for f in Member._meta.concrete_fields]
-HISTORY_COLUMNS = [f.column for f in Member.history.model._meta.concrete_fields
-                   if f.column != "history_id"]  # fmt: skip
+MEMBER_COLUMNS = [f.attname for f in Member._meta.concrete_fields]
+HISTORY_COLUMNS = [f.attname for f in Member.history.model._meta.concrete_fields
+                   if f.attname != "history_id"]  # fmt: skip
 
 
 def build(ctx) -> None:

@@ -107,15 +107,17 @@ def unit_stats(
     if on == timezone.localdate() and period_start.day == 1:
         stats = _from_tally(unit, on, period_start, sensitive)
     tallied = stats is not None
+    moves = None if tallied else _moves_since(unit, on)
     if stats is None:
-        stats = _live(unit, on, period_start, sensitive)
+        stats = _live(unit, on, period_start, sensitive, moves=moves)
     _population(stats, unit, on)
-    stats.children = _children(unit, on, stats.population_year, tallied=tallied)
+    stats.children = _children(unit, on, stats.population_year, moves)
     return stats
 
 
-def _live(unit: Unit, on: datetime.date, period_start: datetime.date, sensitive: bool) -> UnitStats:
-    rows = members_at(unit, on)
+def _live(unit: Unit, on: datetime.date, period_start: datetime.date, sensitive: bool, *,
+          moves: dict[int, str] | None = None) -> UnitStats:  # fmt: skip
+    rows = members_at(unit, on, moves)
     stats = UnitStats(unit=unit, on=on)
     age_terms = {}
     for low, high in AGE_BANDS:
@@ -213,19 +215,21 @@ def _population(stats: UnitStats, unit: Unit, on: datetime.date) -> None:
         stats.women_18_plus = figures.filter(year=year).aggregate(s=Sum("women_18_plus"))["s"]
 
 
-def _children(unit: Unit, on: datetime.date, year: int | None, *, tallied: bool) -> list[dict]:
+def _children(
+    unit: Unit, on: datetime.date, year: int | None, moves: dict[int, str] | None
+) -> list[dict]:
     """Members per unit directly below: from the summary table when the figures above came
-    from it and the children are tallied too, else one GROUP BY over the path's child
-    segment."""
+    from it (`moves` None) and the children are tallied too, else one GROUP BY over the
+    path's child segment, members moved since `on` counted where they were."""
     children = list(Unit.objects.filter(parent=unit).active().vn_ordered())
     if not children:
         return []
     width = len(unit.path) + len(path_segment(0))
-    if tallied and all(child.kind in tally.TALLIED_KINDS for child in children):
+    if moves is None and all(child.kind in tally.TALLIED_KINDS for child in children):
         totals = tally.totals(children)
         counts = {child.path: totals.get(child.pk, 0) for child in children}
     else:
-        moves = _moves_since(unit, on)
+        moves = _moves_since(unit, on) if moves is None else moves
         rows = members_at(unit, on, moves)
         counts = dict(
             rows.exclude(pk__in=list(moves))

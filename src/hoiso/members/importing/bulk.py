@@ -15,8 +15,9 @@ The audit log gets one entry for the whole import (services.batch_import, with t
 instead of one per member.
 
 On PostgreSQL the ids of new members are drawn from the table's sequence first, so that
-each record is inserted once with its final code, and every table is loaded with COPY.
-Elsewhere (SQLite) Django's bulk_create and bulk_update do the same.
+each record is inserted once with its final code, and every table is loaded with COPY
+(core.bulk.copy_rows). On SQLite new members go through bulk_create (their ids give the
+codes), updates through bulk_update, the other tables through copy_rows (executemany).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoiso.core.bulk import copy_rows
 from hoiso.members import names
 from hoiso.members.importing import quick
 from hoiso.members.importing.plan import CREATE, ERROR, UNCHANGED, UPDATE, RowPlan
@@ -134,12 +136,12 @@ class Writer:
         imported = [(batch_id, v[pk], True, r.number) for r, v in zip(created, new, strict=True)]
         imported += [(batch_id, m.pk, False, r.number)
                      for r, (m, _v) in zip(updated, changed, strict=True)]  # fmt: skip
-        self._insert(HistoricalMember, self.history_columns, history)
+        copy_rows(HistoricalMember, self.history_columns, history)
         names.remember_words(
             {r.data["full_name"] for r in (*created, *updated) if r.data.get("full_name")}
         )
-        self._insert(MemberEvent, _EVENT_COLUMNS, events)
-        self._insert(ImportedMember, _IMPORTED_COLUMNS, imported)
+        copy_rows(MemberEvent, _EVENT_COLUMNS, events)
+        copy_rows(ImportedMember, _IMPORTED_COLUMNS, imported)
         self.counts.created += len(created)
         self.counts.updated += len(updated)
         self.counts.unchanged += sum(r.action == UNCHANGED for r in rows)
@@ -182,7 +184,7 @@ class Writer:
         at, code = self.position["id"], self.position["code"]
         for values, pk in zip(new, ids, strict=True):
             values[at], values[code] = pk, member_code(pk)
-        self._insert(Member, self.columns, new)
+        copy_rows(Member, self.columns, new)
 
     def _update_postgres(self, rows: list[list], fields: list[str]) -> None:
         """COPY the new values into a temporary table, then one UPDATE … FROM it."""
@@ -218,23 +220,6 @@ class Writer:
             member.code = member_code(member.pk)
             values[at], values[code] = member.pk, member.code
         Member.objects.bulk_update(objects, ["code"], batch_size=500)
-
-    def _insert(self, model, columns: list[str] | tuple[str, ...], rows: list) -> None:
-        """Rows (sequences of values in the order of `columns`, attnames) into `model`'s
-        table: COPY on PostgreSQL, bulk_create elsewhere."""
-        if not rows:
-            return
-        if not self.postgres:
-            model._default_manager.bulk_create(
-                [model(**dict(zip(columns, r, strict=True))) for r in rows], batch_size=500
-            )
-            return
-        names = {f.attname: f.column for f in model._meta.concrete_fields}
-        quoted = ", ".join(connection.ops.quote_name(names[c]) for c in columns)
-        sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({quoted}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 _EVENT_COLUMNS = ("member_id", "kind", "on", "from_unit_id", "to_unit_id", "reason", "actor_id",

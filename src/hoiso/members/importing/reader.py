@@ -14,7 +14,6 @@ calamine; CSV through the csv module.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import posixpath
@@ -103,21 +102,8 @@ def open_sheet(data: bytes, file_name: str) -> Sheet:
 
 
 def _csv_rows(data: bytes) -> tuple[Iterator[list], int]:
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1258 decodes nearly anything
-        raise SpreadsheetError(
-            _("The CSV file's text encoding is not recognised; save it as UTF-8.")
-        )
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return iter(csv.reader(io.StringIO(text), dialect)), text.count("\n") + 1
+    rows, text = spreadsheets.csv_rows(data)
+    return rows, text.count("\n") + 1
 
 
 def _calamine_rows(data: bytes) -> tuple[Iterator[list], int]:
