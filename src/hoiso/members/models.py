@@ -75,10 +75,13 @@ class Member(UnitOwnedModel):
         LEVEL_1 = 1, _("Level 1")
         LEVEL_2 = 2, _("Level 2")
 
-    code = models.CharField(_("member code"), max_length=16, unique=True, editable=False)
+    # Indexes are declared in Meta, each for a query that needs it: every index costs every
+    # write (an import writes 260,000 rows), and Django's implicit ones on PostgreSQL come in
+    # pairs (a `_like` copy for text columns), which no query here uses.
+    code = models.CharField(_("member code"), max_length=16, editable=False)
     full_name = models.CharField(_("full name"), max_length=120)
-    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
-    name_sort = models.CharField(max_length=400, editable=False, db_index=True)
+    name_folded = models.CharField(max_length=120, editable=False)
+    name_sort = models.CharField(max_length=400, editable=False)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     gender = models.CharField(_("sex"), max_length=1, choices=Gender.choices, default=Gender.FEMALE)
     ethnicity = models.CharField(
@@ -86,9 +89,9 @@ class Member(UnitOwnedModel):
     )
     religion = models.CharField(_("religion"), max_length=20, choices=RELIGION_CHOICES, blank=True)
     cccd = models.CharField(
-        _("citizen ID (CCCD)"), max_length=12, null=True, blank=True, unique=True
+        _("citizen ID (CCCD)"), max_length=12, null=True, blank=True
     )
-    phone = models.CharField(_("phone"), max_length=11, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=11, blank=True)
     address_area = models.ForeignKey(
         AdministrativeArea,
         verbose_name=_("commune of residence"),
@@ -138,7 +141,10 @@ class Member(UnitOwnedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["name_folded", "name_sort", "unit_path", "updated_at"]
+        excluded_fields=["name_folded", "name_sort", "unit_path", "updated_at"],
+        # A version is found by the member's id (and date); nobody looks one up by its
+        # number, phone or unit, so the history table keeps no index on them.
+        no_db_index=["code", "cccd", "phone", "unit", "address_area"],
     )
     objects = MemberQuerySet.as_manager()
 
@@ -146,13 +152,30 @@ class Member(UnitOwnedModel):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["name_sort", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="members_code_unique"),
+            # A CCCD prefix typed in the search box is read as a range (selectors.search_q),
+            # which this index serves in any collation.
+            models.UniqueConstraint(fields=["cccd"], name="members_cccd_unique"),
+        ]
         indexes = [
-            *UnitOwnedModel.Meta.indexes,
+            # Scoped reads (a path prefix), with the status most of them filter on. It also
+            # serves the path alone: the base class's path index is left out.
             models.Index(
                 fields=["unit_path", "status"],
                 name="members_path_status_idx",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
+            # Lists in Vietnamese order walk this index and stop at the page's end; with the
+            # path and the folded name in it (PostgreSQL) a search reads no table rows.
+            models.Index(
+                fields=["name_sort", "id"],
+                include=["unit_path", "name_folded"],
+                name="members_name_walk_idx",
+            ),
+            # Possible duplicates: the same folded name and date of birth.
+            models.Index(fields=["name_folded", "date_of_birth"], name="members_same_person_idx"),
+            models.Index(fields=["phone"], name="members_phone_idx"),
         ]
 
     def __str__(self) -> str:
@@ -342,7 +365,10 @@ class ImportBatch(UnitOwnedModel):
 class ImportedMember(models.Model):
     """A member an import batch wrote: created (undone by marking her left) or updated."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="members")
+    # (batch, member) is unique: that index serves the batch's rows, no second one.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     created = models.BooleanField(default=True)
     row_number = models.PositiveIntegerField(default=0)

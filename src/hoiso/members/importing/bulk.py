@@ -176,11 +176,13 @@ class Writer:
         if not new:
             return
         with connection.cursor() as cursor:
+            # One array, not a row per id: the driver decodes it in one go.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) "
+                "FROM generate_series(1, %s)",
                 [Member._meta.db_table, len(new)],
             )
-            ids = [pk for (pk,) in cursor.fetchall()]
+            (ids,) = cursor.fetchone()
         at, code = self.position["id"], self.position["code"]
         for values, pk in zip(new, ids, strict=True):
             values[at], values[code] = pk, member_code(pk)
