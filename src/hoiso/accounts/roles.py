@@ -31,6 +31,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.RESTRUCTURE,
             Action.MANAGE_USERS,
             Action.VIEW_AUDIT,
+            Action.MANAGE_REPORTING,  # indicators of her own commune's subtree
         }
     ),
     RoleKind.BRANCH_LEADER: frozenset(

@@ -14,3 +14,4 @@ class Action(models.TextChoices):
     RESTRUCTURE = "restructure", _("Restructure units")
     MANAGE_USERS = "manage_users", _("Manage user accounts")
     VIEW_AUDIT = "view_audit", _("Read the audit log")
+    MANAGE_REPORTING = "manage_reporting", _("Define indicators and reporting periods")

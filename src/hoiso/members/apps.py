@@ -10,6 +10,7 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from hoiso.core import audit, navigation
         from hoiso.core.permissions import Action
+        from hoiso.members import indicators  # noqa: F401 - registers the member figures
 
         navigation.register(
             navigation.NavItem(

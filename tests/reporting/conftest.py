@@ -1,0 +1,26 @@
+"""Reporting fixtures: the shipped library of indicators, and a second province's admin."""
+
+import importlib
+
+import pytest
+
+from tests.helpers import make_user
+
+
+@pytest.fixture
+def library(db):
+    """The standard indicators. Their migration ships them, but a transactional test empties
+    every table when it ends, so put them back when they are missing."""
+    from django.apps import apps
+
+    from hoiso.reporting.models import Indicator
+
+    seed = importlib.import_module("hoiso.reporting.migrations.0002_standard_indicators")
+    seed.ship(apps, None)
+    return {i.code: i for i in Indicator.objects.filter(unit__isnull=True)}
+
+
+@pytest.fixture
+def q_admin(tree):
+    """The administrator of the other province (Hồ Chí Minh City)."""
+    return make_user("q_admin", full_name="Huỳnh Thị Nga", role="province_admin", unit=tree.q)
