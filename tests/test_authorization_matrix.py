@@ -405,6 +405,139 @@ SPECS: list[Spec] = [
 ]  # fmt: skip
 
 
+# ---------------------------------------------------------------------------------- notifications
+# A notification is its recipient's alone, never her unit's: the target is xa_officer's own,
+# so the province admin above her gets 404 like everyone else, and the pages without a
+# target (inbox, mark all, preferences) answer every signed-in persona about her own rows.
+# The notification tables are not in db_snapshot: `_notification_check` asserts them.
+NOTIFICATION_TITLE = "Báo cáo quý IV của phường Ninh Kiều cần nộp"
+SIGNED_IN = {p: 200 for p in PERSONAS if p != "anonymous"}
+SIGNED_IN_POST = {persona: 302 for persona in SIGNED_IN}
+
+
+def _notification(w):
+    from hoiso.notifications.models import Notification
+    from hoiso.notifications.services import notify
+
+    her = w.users["xa_officer"]
+    mine = Notification.objects.filter(recipient=her, title=NOTIFICATION_TITLE).first()
+    return mine or notify(recipients=[her], kind="report.requested", title=NOTIFICATION_TITLE,
+                          url=reverse("members:member_list"), email=False)[0]  # fmt: skip
+
+
+def _notification_url(name):
+    return lambda w: reverse(name, args=[_notification(w).pk])
+
+
+def _notification_check(marks_read: bool):
+    """Only xa_officer's own request marks her notification read (on a page that marks);
+    nobody else's preference or read state moves."""
+    return lambda response, persona, w: _check_notification(response, persona, w, marks_read)
+
+
+def _check_notification(response, persona, w, marks_read):
+    from hoiso.notifications.models import DeliveryPreference, Notification
+
+    note = _notification(w)
+    note.refresh_from_db()
+    assert (note.read_at is not None) == (marks_read and persona == "xa_officer"), persona
+    path = response.request["PATH_INFO"]
+    if persona == "xa_officer" and path == reverse("notifications:open", args=[note.pk]):
+        assert response["Location"] == reverse("members:member_list")
+    user = w.users[persona]
+    others = Notification.objects.exclude(pk=note.pk)
+    others = others.exclude(recipient=user) if user.is_authenticated else others
+    assert not others.filter(read_at__isnull=False).exists()
+    saved = dict(DeliveryPreference.objects.values_list("user__username", "email_mode"))
+    posted = response.request["REQUEST_METHOD"] == "POST"
+    if posted and persona != "anonymous" and path == reverse("notifications:preferences"):
+        assert saved == {persona: "digest"}
+    else:
+        assert saved == {}
+
+
+SPECS += [
+    Spec("notifications:inbox", lambda w: _notification(w) and reverse("notifications:inbox"),
+         expect=SIGNED_IN, hidden=lambda w: [NOTIFICATION_TITLE], check=_notification_check(False)),
+    Spec("notifications:open", _notification_url("notifications:open"),
+         expect={"xa_officer": 302, "tinh_admin": 404}, check=_notification_check(True)),
+    Spec("notifications:mark_read", _notification_url("notifications:mark_read"), method="post",
+         data=lambda w: {}, expect={"xa_officer": 302, "tinh_admin": 404}, check=_notification_check(True)),
+    Spec("notifications:mark_all_read", lambda w: _notification(w) and reverse("notifications:mark_all_read"),
+         method="post", data=lambda w: {}, expect=SIGNED_IN_POST, check=_notification_check(True)),
+    Spec("notifications:preferences", lambda w: reverse("notifications:preferences"), expect=SIGNED_IN),
+    Spec("notifications:preferences", lambda w: _notification(w) and reverse("notifications:preferences"),
+         method="post", data=lambda w: {"email_mode": "digest"}, expect=SIGNED_IN_POST,
+         check=_notification_check(False)),
+]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------- reporting
+# The target is an indicator commune A defined for itself. The library pages need
+# MANAGE_REPORTING (province admins and commune officers; not branch leaders). Only the national administrators
+# (every top unit in scope: no persona here) change the cut-off days: tests/reporting/test_views.py.
+# The reporting tables join the snapshot, so a denied request provably changed none of them.
+INDICATOR_OF_A = "Số tổ phụ nữ tự quản của phường Ninh Kiều"
+
+
+REPORTING_OPEN = {"xa_officer_other": 200}  # a list or a form: her own commune's
+REPORTING_TARGET: dict = {}
+
+
+def _indicator(w):
+    from hoiso.reporting.models import Indicator
+    from hoiso.reporting.services import indicator_create
+
+    return Indicator.objects.filter(code="NK_TO_TU_QUAN").first() or indicator_create(
+        actor=w.users["tinh_admin"], unit=w.tree.a,
+        data={"code": "NK_TO_TU_QUAN", "name": INDICATOR_OF_A, "measure": "count", "rollup": "sum",
+              "source": "entered", "group": "Tổ chức cơ sở Hội"})  # fmt: skip
+
+
+def _indicator_url(name):
+    return lambda w: reverse(name, args=[_indicator(w).pk])
+
+
+def _indicator_form(w, **fields):
+    return {"owner": w.tree.pks["a"], "code": "NK_BUOI", "name": "Số buổi sinh hoạt Khu vực",
+            "description": "", "group": "", "order": 100, "measure": "sessions", "rollup": "sum",
+            "source": "entered", "computed_key": "", "decimal_places": 1, "active": "on", **fields}  # fmt: skip
+
+
+def _with_reporting(snapshot):
+    from tests.reporting.helpers import with_reporting
+
+    return with_reporting(snapshot)
+
+
+db_snapshot = _with_reporting(db_snapshot)  # test_matrix reads this name: reporting rows too
+
+SPECS += [
+    Spec("reporting:indicator_list", lambda w: _indicator(w) and reverse("reporting:indicator_list"),
+         expect=REPORTING_OPEN, hidden=lambda w: [INDICATOR_OF_A]),
+    Spec("reporting:indicator_create", lambda w: reverse("reporting:indicator_create"), expect=REPORTING_OPEN),
+    # No target in the URL: the sibling gets the form back (commune A is not among her choices).
+    Spec("reporting:indicator_create", lambda w: reverse("reporting:indicator_create"), method="post",
+         writes=True, data=_indicator_form, expect=REPORTING_OPEN,
+         refused=("xa_officer_other",)),
+    Spec("reporting:indicator_edit", _indicator_url("reporting:indicator_edit"), expect=REPORTING_TARGET),
+    Spec("reporting:indicator_edit", _indicator_url("reporting:indicator_edit"), method="post", writes=True,
+         data=lambda w: _indicator_form(w, code="NK_TO_TU_QUAN", name="Số tổ tự quản", active=""),
+         expect=REPORTING_TARGET),
+    Spec("reporting:indicator_delete", _indicator_url("reporting:indicator_delete"), method="post",
+         writes=True, data=lambda w: {}, expect=REPORTING_TARGET),
+    Spec("reporting:cut_off_list", lambda w: reverse("reporting:cut_off_list"), expect=REPORTING_OPEN),
+    Spec("reporting:cut_off_list", lambda w: reverse("reporting:cut_off_list"), method="post",
+         data=lambda w: {"month": 20, "quarter": 20, "half": 20, "nine_months": 20, "year": 20},
+         expect={"xa_officer": 404, "tinh_admin": 404}),
+    # Figures of the current unit (each persona's own); with ?unit= those of commune A.
+    Spec("reporting:preview", lambda w: reverse("reporting:preview"),
+         expect={"xa_officer_other": 200, "chi_hoi_leader": 200}),
+    Spec("reporting:preview", lambda w: reverse("reporting:preview") + f"?unit={w.tree.pks['a']}&kind=year",
+         label="unit"),
+]  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------- the world
 
 

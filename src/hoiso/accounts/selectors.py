@@ -7,10 +7,11 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 
 from hoiso.accounts.models import Role, User
-from hoiso.accounts.roles import sees_personal_data
+from hoiso.accounts.roles import roles_granting, sees_personal_data
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import path_q, scope_paths
 from hoiso.core.text import fold
+from hoiso.org.models import ancestor_paths
 
 
 def mfa_required_for(*, user) -> bool:
@@ -75,3 +76,20 @@ def role_get(*, user, pk) -> Role:
 
 def users_outside_scope_q(paths: list[str]) -> Q:
     return ~path_q("unit_path", paths)
+
+
+def nearest_holders(*, unit, action: str) -> list[User]:
+    """The people who act for `unit` on `action`: the active holders of a role granting it
+    at the unit itself or, when it has none, at the nearest unit above it that has some (a
+    branch without its own official is served by its commune's). Used to tell the right
+    officials, not the whole chain up to the province."""
+    roles = (Role.objects.filter(is_active=True, user__is_active=True,
+                                 unit_path__in=ancestor_paths(unit.path),
+                                 role__in=roles_granting(action))
+             .select_related("user"))  # fmt: skip
+    by_depth: dict[int, dict[int, User]] = {}
+    for role in roles:
+        by_depth.setdefault(len(role.unit_path), {})[role.user_id] = role.user
+    if not by_depth:
+        return []
+    return sorted(by_depth[max(by_depth)].values(), key=lambda u: u.pk)

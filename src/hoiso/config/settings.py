@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "hoiso.org",
     "hoiso.accounts",
     "hoiso.members",
+    "hoiso.reporting",
+    "hoiso.notifications",
     "hoiso.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -111,6 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes (INCLUDE) are a PostgreSQL feature; on SQLite the same index is made
+# without the extra columns, which is what we want there.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -220,6 +225,14 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HộiSố <khongtraloi@hoiso.local>")
+# A worker must not hang on a mail server that does not answer (seconds).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# The site's name (subject prefix of every e-mail) and its public address: links in e-mails
+# are absolute, starting with this (scheme and host, no trailing slash).
+HOISO_SITE_NAME = env_str("HOISO_SITE_NAME", "HộiSố")
+HOISO_SITE_URL = env_str("HOISO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not HOISO_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("HOISO_SITE_URL must start with http:// or https://.")
 
 # Security headers. HTTPS-only settings switch on in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,6 +11,8 @@ urlpatterns = [
     path("to-chuc/", include("hoiso.org.urls")),
     path("tai-khoan/", include("hoiso.accounts.urls")),
     path("hoi-vien/", include("hoiso.members.urls")),
+    path("bao-cao/", include("hoiso.reporting.urls")),
+    path("thong-bao/", include("hoiso.notifications.urls")),
     # Accounts are made by officials: no public sign-up, no self-service e-mail or password reset.
     re_path(
         r"^accounts/(?:signup|email|confirm-email|password/reset)(?:/.*)?$",

@@ -12,10 +12,12 @@ import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hoiso.accounts.selectors import nearest_holders
 from hoiso.core import audit
 from hoiso.core.errors import ServiceError
 from hoiso.core.permissions import Action
@@ -24,6 +26,7 @@ from hoiso.core.text import normalize
 from hoiso.members import names, tally
 from hoiso.members.models import SENSITIVE_FIELDS, Consent, Member, MemberEvent, TransferRequest
 from hoiso.members.validators import ValueProblem, check_cccd, normalize_cccd, normalize_phone
+from hoiso.notifications.services import notify
 from hoiso.org.models import Unit
 from hoiso.org.services.restructuring import province_of
 
@@ -267,6 +270,18 @@ def member_transfer(
         audit.record(
             actor=actor, action="member.transfer_request", obj=member, details={"to": to_unit.pk}
         )
+        notify(
+            recipients=nearest_holders(unit=to_unit, action=Action.MANAGE_MEMBERS),
+            kind="members.transfer_requested",
+            title=_("Transfer request: %(name)s to %(unit)s")
+            % {"name": member.full_name, "unit": to_unit.name},
+            body=_("%(sender)s asks that %(name)s (%(code)s) continue as a member at %(unit)s. "
+                   "Accept or refuse the request.")
+            % {"sender": member.unit.name, "name": member.full_name, "code": member.code,
+               "unit": to_unit.name},
+            url=reverse("members:transfer_decide", args=[request.pk]),
+            unit=to_unit,
+        )  # fmt: skip
         return request
     from_unit, before = member.unit, tally.footprint(member)
     member.unit = to_unit
@@ -338,6 +353,18 @@ def transfer_decide(*, actor, request: TransferRequest, accept: bool, to_unit: U
         request.status = TransferRequest.Status.REFUSED
     request.decided_by, request.decided_at = actor, timezone.now()
     request.save()
+    if request.requested_by_id is not None:
+        accepted = request.status == TransferRequest.Status.ACCEPTED
+        title = _("Transfer accepted: %(name)s") if accepted else _("Transfer refused: %(name)s")
+        notify(
+            recipients=[request.requested_by],
+            kind="members.transfer_decided",
+            title=title % {"name": member.full_name},
+            body=(_("%(unit)s: %(reason)s") % {"unit": target.name, "reason": reason}
+                  if reason.strip() else target.name),
+            url=reverse("members:transfer_list"),
+            unit=request.unit,
+        )  # fmt: skip
     audit.record(
         actor=actor,
         action="member.transfer_accept" if accept else "member.transfer_refuse",

@@ -16,6 +16,20 @@ def _reporter(progress_id: str, start: int, span: int, message: str):
     return report
 
 
+def _tell(user, batch, message: str, *, ok: bool) -> None:
+    """The official who started the work finds its outcome in her inbox, wherever she went
+    meanwhile (in-app only: she is usually still on the page)."""
+    from django.urls import reverse
+
+    from hoiso.notifications.services import notify
+
+    if user is None:
+        return
+    notify(recipients=[user], kind="members.import" if ok else "members.import_failed",
+           title=_("%(file)s: %(outcome)s") % {"file": batch.file_name, "outcome": message},
+           url=reverse("members:import_detail", args=[batch.pk]), unit=batch.unit, email=False)  # fmt: skip
+
+
 def _run(progress_id: str, batch_id: int, user_id: int, work) -> dict:
     from hoiso.accounts.models import User
     from hoiso.members.models import ImportBatch
@@ -23,6 +37,7 @@ def _run(progress_id: str, batch_id: int, user_id: int, work) -> dict:
 
     with override("vi"):
         batch = ImportBatch.objects.select_related("unit").get(pk=batch_id)
+        user = None
         try:
             user = User.objects.get(pk=user_id)
             progress.step(progress_id, percent=5, message=_("Reading the file…"))
@@ -30,18 +45,20 @@ def _run(progress_id: str, batch_id: int, user_id: int, work) -> dict:
         except (SpreadsheetError, MemberError) as exc:
             ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.FAILED)
             progress.fail(progress_id, message=str(exc))
+            _tell(user, batch, str(exc), ok=False)
             return {"ok": False}
         except Exception:
             ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.FAILED)
-            progress.fail(
-                progress_id,
-                message=_("The import stopped on an unexpected error; nothing was imported."),
-            )
+            message = _("The import stopped on an unexpected error; nothing was imported.")
+            progress.fail(progress_id, message=message)
+            _tell(user, batch, message, ok=False)
             raise
         if not ok:  # all or nothing, and a row was wrong: nothing written
             progress.fail(progress_id, message=message)
+            _tell(user, batch, message, ok=False)
             return {"ok": False}
         progress.finish(progress_id, message=message)
+        _tell(user, batch, message, ok=True)
         return {"ok": True}
 
 
