@@ -97,3 +97,40 @@ class TestProgressView:
     def test_unknown_task_is_404(self, client, xa_officer, tree):
         client.force_login(xa_officer)
         assert client.get(reverse("core:task_progress", args=[uuid.uuid4()])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_inside_a_transaction_is_seen_before_it_commits(tree, xa_officer):
+    """An import writes all its rows in one transaction; the page polling its progress reads
+    with another connection and must see the bar move meanwhile (PostgreSQL)."""
+    from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: steps show at the commit")
+    job = progress.start(
+        kind="member_import", title="Nhập", owner=xa_officer, unit_path=tree.a.path
+    )
+    reader = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with transaction.atomic():
+            progress.step(job.pk, percent=40, message="Đang lưu dòng 5000…")
+            with reader.cursor() as cursor:
+                cursor.execute(
+                    "SELECT percent, message FROM core_taskprogress WHERE id = %s", [job.pk]
+                )
+                assert cursor.fetchone() == (40, "Đang lưu dòng 5000…")
+            transaction.set_rollback(True)  # the work failed: the step stays, as the page saw it
+    finally:
+        reader.close()
+    job.refresh_from_db()
+    assert (job.status, job.percent) == (TaskProgress.Status.RUNNING, 40)
+
+
+def test_a_step_on_a_row_of_the_same_uncommitted_transaction(job):
+    """The test's own transaction made the row: the step is taken on the work's connection."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        progress.step(job.pk, percent=70, message="Đang lưu…")
+    job.refresh_from_db()
+    assert (job.percent, job.message) == (70, "Đang lưu…")
