@@ -538,6 +538,270 @@ SPECS += [
 ]  # fmt: skip
 
 
+# ---------------------------------------------------------------------- report requests, submissions
+# The target is a quarterly report request commune A issued to its branches, and the report of
+# branch a2 (branch leaders hold no MANAGE_REPORTING: 404). The issuing side (A's officials and
+# the province above) decides; the sibling commune sees none of it.
+
+
+def _report_templates():
+    """The national templates (shipped by migration; put back after a flush)."""
+    import importlib
+
+    from django.apps import apps
+
+    from hoiso.reporting.models import ReportTemplate
+
+    for name in ("0002_standard_indicators", "0004_standard_templates"):
+        importlib.import_module(f"hoiso.reporting.migrations.{name}").ship(apps, None)
+    return ReportTemplate.objects.filter(unit__isnull=True).order_by("pk").first()
+
+
+def _report_request(w):
+    from hoiso.reporting.models import ReportRequest, ReportTemplate
+    from hoiso.reporting.services import request_issue
+
+    found = ReportRequest.objects.filter(unit=w.tree.a).first()
+    if found:
+        return found
+    _report_templates()
+    today = datetime.date.today()
+    return request_issue(actor=w.users["tinh_admin"], unit=w.tree.a,
+                         template=ReportTemplate.objects.filter(unit__isnull=True).first(),
+                         kind="quarter", year=today.year, number=(today.month - 1) // 3 + 1,
+                         recipient_kind="branch", deadline=today + datetime.timedelta(days=7))  # fmt: skip
+
+
+def _report_of_a2(w, *, submitted=False, attached=False):
+    from hoiso.reporting.services import submission_save, submission_submit
+    from tests.reporting.helpers import pdf_bytes
+
+    report = _report_request(w).submissions.get(unit=w.tree.a2)
+    narrative = {"results": "Kết quả quý của Chi hội Khu vực Hai."}
+    if attached and not report.attachments.exists():
+        submission_save(actor=w.users["tinh_admin"], submission=report, values={}, narrative=narrative,
+                        uploads=[SimpleUploadedFile("bao-cao.pdf", pdf_bytes())])  # fmt: skip
+    if submitted and report.status == "draft":
+        submission_submit(
+            actor=w.users["tinh_admin"], submission=report, values={}, narrative=narrative
+        )
+    return report
+
+
+def _report_url(name, **state):
+    return lambda w: reverse(name, args=[_report_of_a2(w, **state).pk])
+
+
+def _attachment_url(name):
+    return lambda w: reverse(name, args=[_report_of_a2(w, attached=True).attachments.get().pk])
+
+
+def _request_form(w):
+    today = datetime.date.today()
+    from hoiso.reporting.models import ReportTemplate
+
+    template = ReportTemplate.objects.filter(unit__isnull=True).order_by("pk").first()
+    return {"unit": w.tree.pks["a"], "template": template.pk, "kind": "month",
+            "year": today.year, "number": today.month, "recipient_kind": "branch",
+            "deadline": _date(5), "note": ""}  # fmt: skip
+
+
+def _template_form(w):
+    from hoiso.reporting.models import Indicator
+
+    return {"owner": w.tree.pks["a"], "name": "Báo cáo tháng của phường", "sections": ["results"],
+            "indicators": [Indicator.objects.get(code="TT_BUOI", unit__isnull=True).pk]}  # fmt: skip
+
+
+SPECS += [
+    Spec("reporting:template_list", lambda w: reverse("reporting:template_list"), expect=REPORTING_OPEN),
+    Spec("reporting:template_create", lambda w: reverse("reporting:template_create"), expect=REPORTING_OPEN),
+    # The sibling gets the form back: commune A is not among her choices.
+    Spec("reporting:template_create", lambda w: _report_templates() and reverse("reporting:template_create"),
+         method="post", writes=True, data=_template_form, expect=REPORTING_OPEN,
+         refused=("xa_officer_other",)),
+    Spec("reporting:request_list", lambda w: _report_request(w) and reverse("reporting:request_list"),
+         expect=REPORTING_OPEN, hidden=lambda w: ["Hội LHPN phường Ninh Kiều"]),
+    Spec("reporting:request_create", lambda w: reverse("reporting:request_create"), expect=REPORTING_OPEN),
+    # No target in the URL: the sibling gets the form back (commune A is not among her choices).
+    Spec("reporting:request_create", lambda w: _report_templates() and reverse("reporting:request_create"),
+         method="post", writes=True, data=_request_form, expect=REPORTING_OPEN, refused=("xa_officer_other",)),
+    Spec("reporting:request_detail", lambda w: reverse("reporting:request_detail", args=[_report_request(w).pk])),
+    Spec("reporting:request_close", lambda w: reverse("reporting:request_close", args=[_report_request(w).pk]),
+         method="post", writes=True, data=lambda w: {}),
+    Spec("reporting:submission_edit", _report_url("reporting:submission_edit")),
+    Spec("reporting:submission_edit", _report_url("reporting:submission_edit"), method="post", writes=True,
+         data=lambda w: {"action": "save", "v_TC_MO_HINH": "3", "s_results": "Đã sửa."}),
+    Spec("reporting:submission_history", _report_url("reporting:submission_history", submitted=True)),
+    Spec("reporting:submission_decide", _report_url("reporting:submission_decide", submitted=True),
+         method="post", writes=True, data=lambda w: {"decision": "accept", "comment": ""}),
+    Spec("reporting:attachment_download", _attachment_url("reporting:attachment_download")),
+    Spec("reporting:attachment_remove", _attachment_url("reporting:attachment_remove"), method="post",
+         writes=True, data=lambda w: {}),
+]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------- documents
+# Targets in commune A (tests/documents/helpers.py): A's draft to its branches, the province's
+# letter delivered to A (a response asked), A's report request answered by branch a2 with a
+# file, and an incoming document A registered. Lists and the create forms have no target: each
+# persona gets her current unit's (the sibling's own commune, the branch leader's branch).
+# Opening a received document writes its read receipt — only by A's own official (the one told):
+# `_document_read_check`; the snapshot leaves the receipt out.
+def _docs(w):
+    from tests.documents.helpers import documents_world
+
+    return documents_world(w)
+
+
+def _doc_url(name, key, attr="pk"):
+    return lambda w: reverse(name, args=[getattr(_docs(w)[key], attr)])
+
+
+def _document_read_check(response, persona, w):
+    delivery = _docs(w)["delivery"]
+    delivery.refresh_from_db()
+    assert (delivery.read_at is not None) == (persona == "xa_officer"), persona
+
+
+def _document_created_here(response, persona, w):
+    """The draft posted without a target is her current unit's, never A's for the sibling."""
+    from hoiso.documents.models import OutgoingDocument
+
+    made = OutgoingDocument.objects.filter(summary="Thông báo lịch họp định kỳ").first()
+    home = {"xa_officer": "a", "tinh_admin": "p", "xa_officer_other": "b", "chi_hoi_leader": "a1"}
+    assert (made and made.unit_id) == (w.tree.pks[home[persona]] if persona in home else None)
+
+
+def _with_documents(snapshot):
+    from tests.documents.helpers import with_documents
+
+    return with_documents(snapshot)
+
+
+db_snapshot = _with_documents(db_snapshot)  # test_matrix reads this name: documents rows too
+DOCS_OWN = {"xa_officer_other": 200, "chi_hoi_leader": 200}  # a list or a form of her own unit
+DOC_TEXTS = ("Kế hoạch tập huấn chuyển đổi số của phường Ninh Kiều",
+             "Công văn của tỉnh gửi phường Ninh Kiều về rà soát hội viên",
+             "Thông báo của Đảng ủy phường Ninh Kiều về lịch tiếp dân")  # fmt: skip
+
+SPECS += [
+    Spec("documents:inbox", lambda w: _docs(w) and reverse("documents:inbox"), expect=DOCS_OWN,
+         hidden=lambda w: [DOC_TEXTS[1]]),
+    Spec("documents:delivery_detail", _doc_url("documents:delivery_detail", "delivery"),
+         check=_document_read_check),
+    Spec("documents:delivery_detail", _doc_url("documents:delivery_detail", "delivery"), method="post",
+         writes=True, data=lambda w: {"text": "Phường đã rà soát xong."}),
+    Spec("documents:delivery_response_file", _doc_url("documents:delivery_response_file", "answered")),
+    Spec("documents:outgoing_list", lambda w: _docs(w) and reverse("documents:outgoing_list"),
+         expect=DOCS_OWN, hidden=lambda w: [DOC_TEXTS[0]]),
+    Spec("documents:outgoing_create", lambda w: reverse("documents:outgoing_create"), expect=DOCS_OWN),
+    Spec("documents:outgoing_create", lambda w: reverse("documents:outgoing_create"), method="post",
+         writes=True, expect={"xa_officer_other": 302, "chi_hoi_leader": 302},
+         data=lambda w: {"doc_type": "TB", "summary": "Thông báo lịch họp định kỳ", "signer": "",
+                         "recipients_mode": "level", "recipients_kind": "group"},
+         check=_document_created_here),
+    Spec("documents:outgoing_detail", _doc_url("documents:outgoing_detail", "draft")),
+    Spec("documents:outgoing_edit", _doc_url("documents:outgoing_edit", "draft")),
+    Spec("documents:outgoing_edit", _doc_url("documents:outgoing_edit", "draft"), method="post",
+         writes=True, data=lambda w: {"doc_type": "KH", "summary": "Kế hoạch đã sửa", "signer": "",
+                                      "recipients_mode": "level", "recipients_kind": "group"}),
+    Spec("documents:outgoing_issue", _doc_url("documents:outgoing_issue", "draft"), method="post",
+         writes=True, data=lambda w: {}),
+    Spec("documents:response_file", _doc_url("documents:response_file", "answered")),
+    Spec("documents:attachment_download",
+         lambda w: reverse("documents:attachment_download", args=[_docs(w)["draft"].attachments.get().pk])),
+    Spec("documents:incoming_list", lambda w: _docs(w) and reverse("documents:incoming_list"),
+         expect=DOCS_OWN, hidden=lambda w: [DOC_TEXTS[2]]),
+    Spec("documents:incoming_create", lambda w: reverse("documents:incoming_create"), expect=DOCS_OWN),
+    # The handling unit posted is A: outside the sibling's and the branch leader's choices.
+    Spec("documents:incoming_create", lambda w: reverse("documents:incoming_create"), method="post",
+         writes=True, expect={"xa_officer_other": 200, "chi_hoi_leader": 200},
+         refused=("xa_officer_other", "chi_hoi_leader"),
+         data=lambda w: {"sender": "UBND phường", "their_number": "99/UBND", "summary": "Về việc trực Tết",
+                         "received_on": _date(), "handler": w.tree.pks["a"]}),
+    Spec("documents:incoming_detail", _doc_url("documents:incoming_detail", "incoming")),
+    Spec("documents:incoming_file", _doc_url("documents:incoming_file", "incoming")),
+]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------- campaigns
+# Targets in commune A (tests/campaigns/helpers.py): A's running campaign over its branches
+# and a draft one with targets. The branch leader of a1 follows the running one (her branch
+# has a target: 200 on its progress and report pages) but neither manages it nor enters
+# figures (no MANAGE_REPORTING). The list and the create form have no target: each official
+# gets her current unit's.
+def _campaigns(w):
+    from tests.campaigns.helpers import campaigns_world
+
+    return campaigns_world(w)
+
+
+def _campaign_url(name, key="running"):
+    return lambda w: reverse(name, args=[_campaigns(w)[key].pk])
+
+
+def _campaign_list_check(response, persona, w):
+    from tests.campaigns.helpers import RUNNING_OF_A
+
+    if response.status_code == 200:
+        shown = RUNNING_OF_A in response.content.decode()
+        assert shown == (persona in ("xa_officer", "tinh_admin", "chi_hoi_leader")), persona
+
+
+def _campaign_created_here(response, persona, w):
+    from hoiso.campaigns.models import Campaign
+
+    made = Campaign.objects.filter(name="Ngày hội chuyển đổi số").first()
+    home = {"xa_officer": "a", "tinh_admin": "p", "xa_officer_other": "b"}
+    assert (made and made.unit_id) == (w.tree.pks[home[persona]] if persona in home else None)
+
+
+def _with_campaigns(snapshot):
+    from tests.campaigns.helpers import with_campaigns
+
+    return with_campaigns(snapshot)
+
+
+def _campaign_form(w):
+    from tests.campaigns.helpers import campaign_form
+
+    return campaign_form(w)
+
+
+db_snapshot = _with_campaigns(db_snapshot)  # test_matrix reads this name: campaigns rows too
+FOLLOWS = {"chi_hoi_leader": 200}
+
+SPECS += [
+    Spec("campaigns:list", lambda w: _campaigns(w) and reverse("campaigns:list"),
+         expect={**LIST_OPEN, "chi_hoi_leader": 200}, check=_campaign_list_check),
+    Spec("campaigns:create", lambda w: reverse("campaigns:create"), expect={"xa_officer_other": 200}),
+    Spec("campaigns:create", lambda w: _campaigns(w) and reverse("campaigns:create"), method="post",
+         writes=True,
+         expect={"xa_officer_other": 302}, data=_campaign_form, check=_campaign_created_here),
+    Spec("campaigns:detail", _campaign_url("campaigns:detail"), expect=FOLLOWS),
+    Spec("campaigns:edit", _campaign_url("campaigns:edit")),
+    Spec("campaigns:edit", _campaign_url("campaigns:edit", "draft"), method="post", writes=True,
+         data=lambda w: {**_campaign_form(w), "name": "Tháng hành động (sửa)"}),
+    Spec("campaigns:targets", _campaign_url("campaigns:targets")),
+    Spec("campaigns:targets", _campaign_url("campaigns:targets"), method="post", writes=True,
+         data=lambda w: {"indicator": _campaigns(w)["vneid"].pk, "total": "31", "rule": "equal"}),
+    Spec("campaigns:target_set", _campaign_url("campaigns:target_set"), method="post", writes=True,
+         data=lambda w: {"indicator": _campaigns(w)["vneid"].pk, "unit": w.tree.pks["a2"],
+                         "value": "17"}),
+    Spec("campaigns:start", _campaign_url("campaigns:start", "draft"), method="post", writes=True,
+         data=lambda w: {}),
+    Spec("campaigns:close", _campaign_url("campaigns:close"), method="post", writes=True,
+         data=lambda w: {}),
+    Spec("campaigns:entry", _campaign_url("campaigns:entry")),
+    Spec("campaigns:entry", _campaign_url("campaigns:entry"), method="post", writes=True,
+         data=lambda w: {"unit": w.tree.pks["a2"], "indicator": _campaigns(w)["sessions"].pk,
+                         "day": datetime.date.today().isoformat(), "value": "3"}),
+    Spec("campaigns:report", _campaign_url("campaigns:report"), expect=FOLLOWS),
+    Spec("campaigns:report_xlsx", _campaign_url("campaigns:report_xlsx"), expect=FOLLOWS),
+]  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------- the world
 
 

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "hoiso.accounts",
     "hoiso.members",
     "hoiso.reporting",
+    "hoiso.documents",
+    "hoiso.campaigns",
     "hoiso.notifications",
     "hoiso.demo",
     "django.contrib.admin",
@@ -279,6 +281,7 @@ HOISO_DEMO_BUILDERS = [
     "hoiso.org.demo.build",
     "hoiso.accounts.demo.build",
     "hoiso.members.demo.build",
+    "hoiso.campaigns.demo.build",
 ]
 
 # Called with restructuring=… inside the transaction of every restructuring, after its

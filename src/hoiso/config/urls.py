@@ -12,6 +12,8 @@ urlpatterns = [
     path("tai-khoan/", include("hoiso.accounts.urls")),
     path("hoi-vien/", include("hoiso.members.urls")),
     path("bao-cao/", include("hoiso.reporting.urls")),
+    path("van-ban/", include("hoiso.documents.urls")),
+    path("thi-dua/", include("hoiso.campaigns.urls")),
     path("thong-bao/", include("hoiso.notifications.urls")),
     # Accounts are made by officials: no public sign-up, no self-service e-mail or password reset.
     re_path(

@@ -22,12 +22,33 @@ class ReportingConfig(AppConfig):
                 Action.MANAGE_REPORTING, 45,
             )
         )  # fmt: skip
+        navigation.register(
+            navigation.NavItem(
+                _("Reports"), "reporting:request_list", "file-earmark-text",
+                Action.MANAGE_REPORTING, 42,
+            )
+        )  # fmt: skip
         audit.register_labels(
-            groups={"indicator": _("Indicators"), "reporting": _("Reporting")},
+            groups={
+                "indicator": _("Indicators"),
+                "reporting": _("Reporting"),
+                "report_template": _("Report templates"),
+                "report_request": _("Report requests"),
+                "submission": _("Reports"),
+            },
             actions={
                 "indicator.create": _("Defined an indicator"),
                 "indicator.update": _("Changed an indicator"),
                 "indicator.delete": _("Deleted an unused indicator"),
                 "reporting.cut_off": _("Changed a cut-off day of reporting periods"),
+                "report_template.create": _("Defined a report template"),
+                "report_request.issue": _("Requested a report from the units below"),
+                "report_request.close": _("Closed a report request"),
+                "submission.save": _("Saved a report draft"),
+                "submission.submit": _("Submitted a report"),
+                "submission.return": _("Returned a report for correction"),
+                "submission.accept": _("Accepted a report"),
+                "submission.attach": _("Attached a file to a report"),
+                "submission.detach": _("Removed a file from a report draft"),
             },
         )

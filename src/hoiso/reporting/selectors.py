@@ -124,3 +124,126 @@ def cut_offs() -> list[dict]:
             }
         )
     return rows
+
+
+# --- report requests and submissions -----------------------------------------------------------
+
+
+def requests_issued(*, user):
+    """Requests issued by the units where the user manages reporting (the issuing side)."""
+    from hoiso.reporting.models import ReportRequest
+
+    return (ReportRequest.objects.visible_to(user, Action.MANAGE_REPORTING)
+            .select_related("unit", "template", "period").order_by("-deadline", "-pk"))  # fmt: skip
+
+
+def submissions_to_send(*, user):
+    """The reports the user's units must send up: submissions of units in her scope for
+    requests issued above her scope (those of her own requests are on the issuing side)."""
+    from hoiso.reporting.models import Submission
+
+    paths = scope_paths(user, Action.MANAGE_REPORTING)
+    rows = Submission.objects.visible_to(user, Action.MANAGE_REPORTING)
+    if paths is not None:
+        rows = rows.exclude(path_q("request__unit_path", paths))
+    return rows.select_related("unit", "request__unit", "request__period",
+                               "request__template").order_by("request__deadline", "pk")  # fmt: skip
+
+
+def request_get(*, user, pk):
+    """A request on the issuing side of the user, else 404."""
+    from hoiso.reporting.models import ReportRequest
+
+    rows = ReportRequest.objects.select_related("unit", "template", "period", "issued_by")
+    return get_object_for_user(rows, user, Action.MANAGE_REPORTING, pk=pk)
+
+
+def submission_get(*, user, pk):
+    """A submission of a unit in the user's scope (its own officials and the issuing side,
+    which lies above it), else 404."""
+    from hoiso.reporting.models import Submission
+
+    rows = Submission.objects.select_related("unit", "request__unit", "request__period",
+                                             "request__template")  # fmt: skip
+    return get_object_for_user(rows, user, Action.MANAGE_REPORTING, pk=pk)
+
+
+def can_decide(*, user, submission) -> bool:
+    """Whether the user acts for the unit that asked for the report."""
+    return user_can(user, Action.MANAGE_REPORTING, submission.request.unit_path)
+
+
+def attachment_get(*, user, pk):
+    from hoiso.reporting.models import Attachment
+
+    row = (
+        Attachment.objects.select_related("submission").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if row is None or not user_can(user, Action.MANAGE_REPORTING, row.submission.unit_path):
+        raise Http404
+    return row
+
+
+def issuer_choices(*, user):
+    """Unions the user may issue requests for (active, highest first)."""
+    return owner_choices(user=user)
+
+
+def template_choices(*, user):
+    """Templates usable by any unit where the user manages reporting."""
+    from hoiso.reporting.models import ReportTemplate
+
+    paths = scope_paths(user, Action.MANAGE_REPORTING)
+    rows = ReportTemplate.objects.filter(active=True)
+    if paths is None:
+        return rows
+    above = {a for p in paths for a in ancestor_paths(p)}
+    return rows.filter(Q(unit__isnull=True) | Q(unit_path__in=above) | path_q("unit_path", paths))
+
+
+def overview(*, request) -> dict:
+    """The issuing unit's view of a request: each recipient with its status, the roll-up of
+    the accepted reports, who is missing or late, and each unit's on-time rate over the
+    requests this unit has issued to that level."""
+    from hoiso.reporting import figures
+    from hoiso.reporting.models import ReportRequest, Submission
+
+    today = timezone.localdate()
+    submissions = list(request.submissions.select_related("unit").order_by("unit__name_sort", "pk"))
+    indicators = request.template.ordered_indicators()
+    rolled = figures.rolled_up(request, indicators)
+    waiting = [
+        s for s in submissions if s.status in (Submission.Status.DRAFT, Submission.Status.RETURNED)
+    ]
+    past_due = today > request.deadline
+    late = [
+        s for s in submissions if s.on_time is False or (past_due and s.first_submitted_at is None)
+    ]
+    # this request and the five issued before it to the same level, in the order issued
+    history = list(ReportRequest.objects.filter(unit=request.unit, recipient_kind=request.recipient_kind,
+                                                pk__lte=request.pk).order_by("-pk")[:6])  # fmt: skip
+    rows = Submission.objects.filter(request__in=history).values_list(
+        "unit_id", "request_id", "on_time"
+    )
+    marks: dict[int, dict[int, str]] = {}
+    for unit_id, request_id, on_time in rows:
+        due = next(r for r in history if r.pk == request_id)
+        if on_time:
+            mark = "on_time"
+        elif on_time is False:
+            mark = "late"
+        else:
+            mark = "missing" if today > due.deadline else "open"
+        marks.setdefault(unit_id, {})[request_id] = mark
+    for s in submissions:
+        counted = [m for m in marks.get(s.unit_id, {}).values() if m != "open"]
+        s.rate = round(100 * counted.count("on_time") / len(counted)) if counted else None
+        s.marks = [marks.get(s.unit_id, {}).get(r.pk, "") for r in reversed(history)]
+    accepted = sum(1 for s in submissions if s.status == Submission.Status.ACCEPTED)
+    return {
+        "submissions": submissions, "indicators": indicators, "rolled": rolled,
+        "waiting": waiting, "late": late, "accepted": accepted,
+        "history": list(reversed(history)), "past_due": past_due,
+    }  # fmt: skip
