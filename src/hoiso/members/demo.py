@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 
 from django.utils import timezone
 
-from hoiso.core.bulk import copy_rows, reset_sequence
+from hoiso.core.bulk import analyze, copy_rows, reset_sequence
 from hoiso.core.text import person_name_fields
 from hoiso.demo import names
 from hoiso.members import names as name_words
@@ -104,6 +104,7 @@ def build(ctx) -> None:
             writer.add_group(group, tops[pk], count, khmer_share, origin)
     writer.flush()
     reset_sequence(Member)
+    analyze(Member, Member.history.model, MemberEvent, Consent)
     tally.replace_all(writer.tally)
     ctx.refs["members"] = writer.current
     ctx.log(f"members: {writer.current:,} current and {writer.former:,} former in "
