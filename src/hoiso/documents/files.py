@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from hoiso.core.errors import ServiceError
 from hoiso.core.text import fold
+from hoiso.core.uploads import PACKAGES, clean_name, content_matches, extension_of
 
 ALLOWED = ("pdf", "docx")
-WORD_PART = "word/document.xml"
+WORD_PART = PACKAGES["docx"]
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_TEXT = 200_000  # characters of a document's text kept for search
 MAX_XML_BYTES = 20 * 1024 * 1024  # a larger document.xml is not read (a ZIP bomb)
@@ -34,14 +35,10 @@ def max_bytes() -> int:
     return getattr(settings, "HOISO_DOCUMENT_MAX_BYTES", settings.HOISO_MAX_UPLOAD_BYTES)
 
 
-def clean_name(upload) -> str:
-    return str(upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
-
-
 def check(upload) -> str:
     """The cleaned file name of an acceptable upload, else FileRefused."""
     name = clean_name(upload)
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    extension = extension_of(name)
     if extension not in ALLOWED:
         raise FileRefused(
             _("“%(name)s”: only PDF and Word (.docx) files can be attached.")
@@ -58,30 +55,12 @@ def check(upload) -> str:
                 "max": filesizeformat(max_bytes()),
             }
         )
-    if not _content_matches(upload, extension):
+    if not content_matches(upload, extension):
         raise FileRefused(
             _("“%(name)s” is not a real %(kind)s file (its content does not match its extension).")
             % {"name": name, "kind": extension.upper()}
         )
     return name
-
-
-def _content_matches(upload, extension: str) -> bool:
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if extension == "pdf":
-        return head.startswith(b"%PDF-")
-    if not head.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(upload) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        upload.seek(0)
-    return "[Content_Types].xml" in names and WORD_PART in names
 
 
 def folded_text(upload, name: str) -> str:

@@ -5,16 +5,13 @@ document must hold. A renamed executable or a .doc saved as .docx is refused."""
 
 from __future__ import annotations
 
-import zipfile
-
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from hoiso.core.errors import ServiceError
+from hoiso.core.uploads import PACKAGES, clean_name, content_matches, extension_of
 
-# extension → the part an Office Open XML package of that kind always contains
-PACKAGES = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 ALLOWED = ("pdf", *PACKAGES)
 
 
@@ -28,8 +25,8 @@ def max_bytes() -> int:
 
 def check(upload) -> str:
     """The cleaned file name of an acceptable upload, else AttachmentError."""
-    name = str(upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    name = clean_name(upload)
+    extension = extension_of(name)
     if extension not in ALLOWED:
         raise AttachmentError(
             _("“%(name)s”: only PDF, Word (.docx) and Excel (.xlsx) files can be attached.")
@@ -44,27 +41,9 @@ def check(upload) -> str:
                 "max": filesizeformat(max_bytes()),
             }
         )
-    if upload.size == 0 or not _content_matches(upload, extension):
+    if upload.size == 0 or not content_matches(upload, extension):
         raise AttachmentError(
             _("“%(name)s” is not a real %(kind)s file (its content does not match its extension).")
             % {"name": name, "kind": extension.upper()}
         )
     return name
-
-
-def _content_matches(upload, extension: str) -> bool:
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if extension == "pdf":
-        return head.startswith(b"%PDF-")
-    if not head.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(upload) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        upload.seek(0)
-    return "[Content_Types].xml" in names and PACKAGES[extension] in names
