@@ -113,3 +113,23 @@ def emit(name: str, **fields) -> None:
         return str(value)
 
     print(name, " ".join(f"{k}={show(v)}" for k, v in fields.items()), flush=True)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def timed_ms(call, reps: int) -> list[float]:
+    """Milliseconds of `reps` calls, after one warming call (templates compiled, caches filled)."""
+    call()
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter_ns()
+        call()
+        times.append((time.perf_counter_ns() - started) / 1e6)
+    return times
+
+
+def report(name: str, times: list[float], **fields) -> None:
+    """A figure line: the median and the 95th percentile of `times`."""
+    emit(name, reps=len(times), p95=p95(times), median=statistics.median(times), **fields)

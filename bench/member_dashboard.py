@@ -35,29 +35,13 @@ from common import (
     emit,
     is_postgres,
     manage,
+    report,
     setup_django,
+    timed_ms,
     with_database,
 )
 
 PROVINCES, COMMUNES, BRANCHES, GROUPS = 8, 100, 8, 3
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
-
-
-def timed_ms(call, reps: int) -> list[float]:
-    call()  # warm: templates compiled, caches filled
-    times = []
-    for _ in range(reps):
-        started = time.perf_counter_ns()
-        call()
-        times.append((time.perf_counter_ns() - started) / 1e6)
-    return times
-
-
-def report(name: str, times: list[float], **fields) -> None:
-    emit(name, reps=len(times), p95=p95(times), median=statistics.median(times), **fields)
 
 
 def dashboard_client(user):

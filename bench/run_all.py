@@ -73,6 +73,7 @@ def main() -> None:
             figures += run("member_search.py", pg, "--rows", "100000" if args.quick else "1000000")
             figures += run("member_dashboard.py", pg, "--members",
                            "200000" if args.quick else "2000000")  # fmt: skip
+            figures += run("report_rollup.py", pg, "--reps", "10" if args.quick else "30")
     finally:
         remove_sqlite(sqlite)
     print(f"\n== figures ({time.perf_counter() - started:.0f} s in all)")

@@ -588,6 +588,17 @@ def _report_of_a2(w, *, submitted=False, attached=False):
     return report
 
 
+def _template_of_a(w):
+    from hoiso.reporting.models import Indicator, ReportTemplate
+    from hoiso.reporting.services import template_create
+
+    _report_templates()
+    found = ReportTemplate.objects.filter(unit=w.tree.a).first()
+    return found or template_create(
+        actor=w.users["xa_officer"], unit=w.tree.a, name="Báo cáo tháng của phường A",
+        indicators=[Indicator.objects.get(code="TT_BUOI", unit__isnull=True)], sections=["results"])  # fmt: skip
+
+
 def _report_url(name, **state):
     return lambda w: reverse(name, args=[_report_of_a2(w, **state).pk])
 
@@ -620,6 +631,11 @@ SPECS += [
     Spec("reporting:template_create", lambda w: _report_templates() and reverse("reporting:template_create"),
          method="post", writes=True, data=_template_form, expect=REPORTING_OPEN,
          refused=("xa_officer_other",)),
+    Spec("reporting:template_edit", lambda w: reverse("reporting:template_edit", args=[_template_of_a(w).pk])),
+    Spec("reporting:template_edit", lambda w: reverse("reporting:template_edit", args=[_template_of_a(w).pk]),
+         method="post", writes=True, data=lambda w: {"name": "Báo cáo tháng (đã sửa)", "active": "on",
+                                                     "sections": ["results"],
+                                                     "indicators": [_template_of_a(w).ordered_indicators()[0].pk]}),
     Spec("reporting:request_list", lambda w: _report_request(w) and reverse("reporting:request_list"),
          expect=REPORTING_OPEN, hidden=lambda w: ["Hội LHPN phường Ninh Kiều"]),
     Spec("reporting:request_create", lambda w: reverse("reporting:request_create"), expect=REPORTING_OPEN),
@@ -633,6 +649,10 @@ SPECS += [
     Spec("reporting:submission_edit", _report_url("reporting:submission_edit"), method="post", writes=True,
          data=lambda w: {"action": "save", "v_TC_MO_HINH": "3", "s_results": "Đã sửa."}),
     Spec("reporting:submission_history", _report_url("reporting:submission_history", submitted=True)),
+    Spec("reporting:submission_word", _report_url("reporting:submission_word", submitted=True)),
+    Spec("reporting:request_word", lambda w: reverse("reporting:request_word", args=[_report_request(w).pk])),
+    Spec("reporting:request_workbook",
+         lambda w: reverse("reporting:request_workbook", args=[_report_request(w).pk])),
     Spec("reporting:submission_decide", _report_url("reporting:submission_decide", submitted=True),
          method="post", writes=True, data=lambda w: {"decision": "accept", "comment": ""}),
     Spec("reporting:attachment_download", _attachment_url("reporting:attachment_download")),

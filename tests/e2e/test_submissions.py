@@ -159,6 +159,21 @@ def test_a_quarterly_report_from_request_to_roll_up(
     )
     assert page.locator("main .badge", has_text=_vi("Accepted")).count() >= 1
     ep.shoot("submissions_overview")
+
+    # Its own report, rolled up, downloaded as Word: the Decree 30 letterhead, the figures.
+    from docx import Document
+
+    with page.expect_download() as info:
+        page.locator(f'main a[href="/bao-cao/yeu-cau/{request.pk}/word/"]').click()
+    assert info.value.suggested_filename.endswith(".docx")
+    document = Document(str(info.value.path()))
+    issuer, motto = document.tables[0].rows[0].cells
+    assert [p.text for p in issuer.paragraphs if p.text] == ["HỘI LHPN THÀNH PHỐ CẦN THƠ"]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in motto.text
+    assert document.tables[0].rows[1].cells[1].text.startswith("Cần Thơ, ngày ")
+    figures = {row.cells[1].text: row.cells[2].text for row in document.tables[1].rows[1:]}
+    assert figures["Tổng số hội viên (cuối kỳ)"] == "2"
+    assert figures["Số câu lạc bộ, tổ, nhóm, mô hình của phụ nữ"] == "5"
     _fits_a_phone(ep)
     e2e_page.assert_clean()
     second_page.assert_clean()

@@ -42,6 +42,7 @@ class ReportingConfig(AppConfig):
                 "indicator.delete": _("Deleted an unused indicator"),
                 "reporting.cut_off": _("Changed a cut-off day of reporting periods"),
                 "report_template.create": _("Defined a report template"),
+                "report_template.update": _("Changed a report template"),
                 "report_request.issue": _("Requested a report from the units below"),
                 "report_request.close": _("Closed a report request"),
                 "submission.save": _("Saved a report draft"),

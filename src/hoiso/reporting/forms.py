@@ -117,3 +117,30 @@ class TemplateForm(StyledForm):
         self.fields["sections"].choices = Section.choices
         self.fields["sections"].initial = list(Section.values)
         self.fields["indicators"].queryset = indicators
+
+
+class TemplateEditForm(StyledForm):
+    """Change a template: its name and whether it is in use; its indicators and sections too
+    while no request has been issued with it (`locked` otherwise: shown, not editable)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    active = forms.BooleanField(label=_("In use"), required=False)
+    sections = forms.MultipleChoiceField(label=_("Narrative sections"), required=False,
+                                         widget=forms.CheckboxSelectMultiple, choices=())  # fmt: skip
+    indicators = IndicatorsField(label=_("Indicators"), queryset=None,
+                                 widget=forms.CheckboxSelectMultiple)  # fmt: skip
+
+    def __init__(self, *args, template, indicators, locked: bool, **kwargs):
+        from hoiso.reporting.models import Section
+
+        initial = {"name": template.name, "active": template.active,
+                   "sections": template.sections,
+                   "indicators": [i.pk for i in template.ordered_indicators()]}  # fmt: skip
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["sections"].choices = Section.choices
+        self.fields["indicators"].queryset = indicators
+        self.locked = locked
+        if locked:
+            for name in ("sections", "indicators"):
+                self.fields[name].disabled = True
+                self.fields[name].required = False

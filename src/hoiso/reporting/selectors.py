@@ -203,6 +203,37 @@ def template_choices(*, user):
     return rows.filter(Q(unit__isnull=True) | Q(unit_path__in=above) | path_q("unit_path", paths))
 
 
+def templates_managed(*, user):
+    """Templates the user may change: those of the units where she manages reporting, and
+    the national ones for a national administrator."""
+    from hoiso.reporting.models import ReportTemplate
+
+    rows = ReportTemplate.objects.visible_to(user, Action.MANAGE_REPORTING)
+    if manages_nationally(user):
+        rows = rows | ReportTemplate.objects.filter(unit__isnull=True)
+    return rows
+
+
+def template_list(*, user):
+    """The templates page: the templates usable by her units, and her own taken out of use."""
+    from hoiso.reporting.models import ReportTemplate
+
+    usable = template_choices(user=user).values("pk")
+    managed = templates_managed(user=user).values("pk")
+    return (ReportTemplate.objects.filter(Q(pk__in=usable) | Q(pk__in=managed))
+            .select_related("unit").order_by("-active", "unit__depth", "name"))  # fmt: skip
+
+
+def template_get(*, user, pk):
+    """A template the user may change, else 404."""
+    if not str(pk).isdigit():
+        raise Http404
+    found = templates_managed(user=user).filter(pk=pk).select_related("unit").first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def overview(*, request) -> dict:
     """The issuing unit's view of a request: each recipient with its status, the roll-up of
     the accepted reports, who is missing or late, and each unit's on-time rate over the
@@ -211,7 +242,9 @@ def overview(*, request) -> dict:
     from hoiso.reporting.models import ReportRequest, Submission
 
     today = timezone.localdate()
-    submissions = list(request.submissions.select_related("unit").order_by("unit__name_sort", "pk"))
+    # The page lists units and statuses: each unit's figures and narrative stay unread.
+    submissions = list(request.submissions.select_related("unit").defer("values", "narrative")
+                       .order_by("unit__name_sort", "pk"))  # fmt: skip
     indicators = request.template.ordered_indicators()
     rolled = figures.rolled_up(request, indicators)
     waiting = [
@@ -237,7 +270,9 @@ def overview(*, request) -> dict:
         else:
             mark = "missing" if today > due.deadline else "open"
         marks.setdefault(unit_id, {})[request_id] = mark
+    late_ids = {s.pk for s in late}
     for s in submissions:
+        s.is_late = s.pk in late_ids
         counted = [m for m in marks.get(s.unit_id, {}).values() if m != "open"]
         s.rate = round(100 * counted.count("on_time") / len(counted)) if counted else None
         s.marks = [marks.get(s.unit_id, {}).get(r.pk, "") for r in reversed(history)]

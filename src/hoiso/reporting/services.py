@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoiso.core import audit
 from hoiso.core.errors import ServiceError
@@ -216,6 +217,71 @@ def template_create(*, actor, unit: Unit | None, name: str, indicators: list[Ind
     )
     audit.record(actor=actor, action="report_template.create", obj=template,
                  unit_path=template.unit_path, details={"name": name, "indicators": len(indicators)})  # fmt: skip
+    return template
+
+
+def template_in_use(template) -> int:
+    """How many requests were issued with `template`: their pages read its indicators and
+    sections, so those can no longer change."""
+    from hoiso.reporting.models import ReportRequest
+
+    return ReportRequest.objects.filter(template=template).count()
+
+
+@transaction.atomic
+def template_update(*, actor, template, name: str, active: bool,
+                    indicators: list[Indicator] | None = None, sections: list[str] | None = None):  # fmt: skip
+    """Rename a template, take it out of use or back; change its indicators and sections only
+    while no request has been issued with it (a request already sent reads them)."""
+    from hoiso.reporting.models import ReportTemplate, ReportTemplateItem, Section
+
+    template = ReportTemplate.objects.select_for_update().get(pk=template.pk)
+    _require(actor, template.unit)
+    name = " ".join((name or "").split())[:200]
+    if not name:
+        raise ReportingError(_("Give the template a name."))
+    changes = {}
+    current = [i.pk for i in template.ordered_indicators()]
+    reshaped = (indicators is not None and [i.pk for i in indicators] != current) or (
+        sections is not None
+        and [s for s in Section.values if s in set(sections)] != template.sections
+    )
+    if reshaped:
+        used = template_in_use(template)
+        if used:
+            raise ReportingError(ngettext(
+                "This template has been used by %(n)d request: its indicators and sections can "
+                "no longer change. Take it out of use and define a new one.",
+                "This template has been used by %(n)d requests: its indicators and sections can "
+                "no longer change. Take it out of use and define a new one.", used) % {"n": used})  # fmt: skip
+        if indicators is not None:
+            if not indicators:
+                raise ReportingError(_("Choose at least one indicator."))
+            usable = (Indicator.objects.for_unit(template.unit) if template.unit
+                      else Indicator.objects.filter(unit__isnull=True))  # fmt: skip
+            allowed = set(usable.filter(active=True).values_list("pk", flat=True)) | set(current)
+            if any(i.pk not in allowed for i in indicators) or len(
+                {i.pk for i in indicators}
+            ) != len(indicators):
+                raise ReportingError(_("Choose indicators in use for this unit, each once."))
+            ReportTemplateItem.objects.filter(template=template).delete()
+            ReportTemplateItem.objects.bulk_create(
+                ReportTemplateItem(template=template, indicator=i, order=(n + 1) * 10)
+                for n, i in enumerate(indicators)
+            )
+            changes["indicators"] = len(indicators)
+        if sections is not None:
+            template.sections = [s for s in Section.values if s in set(sections)]
+            changes["sections"] = template.sections
+    if name != template.name:
+        changes["name"] = [template.name, name]
+    if bool(active) != template.active:
+        changes["active"] = bool(active)
+    template.name, template.active = name, bool(active)
+    template.save()
+    if changes:
+        audit.record(actor=actor, action="report_template.update", obj=template,
+                     unit_path=template.unit_path, details=changes)  # fmt: skip
     return template
 
 

@@ -6,7 +6,7 @@ the issuing unit. Everything is fetched through the scoped selectors (404 out of
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hoiso.core.errors import ServiceError
 from hoiso.core.permissions import Action
 from hoiso.core.viewkit import submit
-from hoiso.reporting import forms, selectors, services
+from hoiso.reporting import forms, output, selectors, services
 from hoiso.reporting.figures import figure_of
-from hoiso.reporting.models import Section
+from hoiso.reporting.models import Indicator, Section
 
 
 def _require_manager(user) -> None:
@@ -29,7 +29,10 @@ def _require_manager(user) -> None:
 @require_GET
 def template_list(request):
     _require_manager(request.user)
-    templates = selectors.template_choices(user=request.user).select_related("unit")
+    templates = list(selectors.template_list(user=request.user))
+    editable = set(selectors.templates_managed(user=request.user).values_list("pk", flat=True))
+    for template in templates:
+        template.editable = template.pk in editable
     return render(request, "reporting/template_list.html", {"templates": templates})
 
 
@@ -52,6 +55,44 @@ def template_create(request):
     if made:
         return redirect("reporting:template_list")
     return render(request, "reporting/template_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request, pk):
+    user = request.user
+    _require_manager(user)
+    template = selectors.template_get(user=user, pk=pk)
+    used = services.template_in_use(template)
+    usable = (
+        selectors.indicators_visible(user=user, active="1")
+        if template.unit_id
+        else selectors.indicators_visible(user=user, active="1").filter(unit__isnull=True)
+    )
+    current = [i.pk for i in template.ordered_indicators()]
+    indicators = (usable | Indicator.objects.filter(pk__in=current)).distinct()
+    form = forms.TemplateEditForm(request.POST or None, template=template, indicators=indicators,
+                                  locked=bool(used))  # fmt: skip
+    changed = submit(
+        request, form,
+        lambda d: services.template_update(
+            actor=user, template=template, name=d["name"], active=d["active"],
+            indicators=None if used else _in_order(d["indicators"], current),
+            sections=None if used else d["sections"]),
+        lambda t: _("The template “%(name)s” has been saved.") % {"name": t.name},
+    )  # fmt: skip
+    if changed:
+        return redirect("reporting:template_list")
+    return render(request, "reporting/template_form.html",
+                  {"form": form, "template": template, "used": used})  # fmt: skip
+
+
+def _in_order(chosen, current: list[int]) -> list:
+    """The chosen indicators: those already on the template keep their place, new ones follow
+    in the library's order."""
+    chosen = list(chosen)
+    place = {pk: n for n, pk in enumerate(current)}
+    return sorted(chosen, key=lambda i: (place.get(i.pk, len(place)), i.order, i.code))
 
 
 @login_required
@@ -243,3 +284,40 @@ def attachment_remove(request, pk):
     except ServiceError as exc:
         messages.error(request, str(exc))
     return redirect("reporting:submission_edit", pk=attachment.submission_id)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def submission_word(request, pk):
+    """The unit's report as a Word document, as last saved or sent."""
+    submission = selectors.submission_get(user=request.user, pk=pk)
+    name = output.filename(submission.request, submission.unit, "docx")
+    return _download(output.submission_docx(submission), DOCX, name)
+
+
+@login_required
+@require_GET
+def request_word(request, pk):
+    """The issuing unit's own report: the roll-up of the accepted reports, as Word."""
+    report_request = selectors.request_get(user=request.user, pk=pk)
+    name = output.filename(report_request, report_request.unit, "docx")
+    return _download(output.rollup_docx(report_request), DOCX, name)
+
+
+@login_required
+@require_GET
+def request_workbook(request, pk):
+    """Every unit's figures and the roll-up as an Excel workbook."""
+    report_request = selectors.request_get(user=request.user, pk=pk)
+    name = output.filename(report_request, report_request.unit, "xlsx")
+    return _download(output.figures_xlsx(report_request), XLSX, name)
