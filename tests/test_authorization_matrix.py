@@ -820,6 +820,8 @@ SPECS += [
     Spec("campaigns:report", _campaign_url("campaigns:report"), expect=FOLLOWS),
     Spec("campaigns:report_xlsx", _campaign_url("campaigns:report_xlsx"), expect=FOLLOWS),
 ]  # fmt: skip
+SPECS, db_snapshot = __import__("tests.contests.matrix", fromlist=["extend"]).extend(SPECS, db_snapshot)  # contests
+SPECS, db_snapshot = __import__("tests.studies.matrix", fromlist=["extend"]).extend(SPECS, db_snapshot)  # studies
 
 
 # ---------------------------------------------------------------------------------- the world

@@ -32,6 +32,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.MANAGE_USERS,
             Action.VIEW_AUDIT,
             Action.MANAGE_REPORTING,  # indicators of her own commune's subtree
+            Action.MANAGE_CONTESTS,  # contests organised by her commune
+            Action.MANAGE_STUDIES,  # study materials issued by her commune
         }
     ),
     RoleKind.BRANCH_LEADER: frozenset(

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "hoiso.reporting",
     "hoiso.documents",
     "hoiso.campaigns",
+    "hoiso.contests",
+    "hoiso.studies",
     "hoiso.notifications",
     "hoiso.demo",
     "django.contrib.admin",
@@ -276,12 +278,24 @@ LOGGING = {
 # Fonts for PDF documents (member cards): Noto Sans covers Vietnamese; Debian's fonts-noto-core.
 HOISO_PDF_FONT_DIR = Path(env_str("HOISO_PDF_FONT_DIR", "/usr/share/fonts/truetype/noto"))
 
+# Quiz contests (contests.ratelimit, contests.review): how many starts and submits one phone
+# number and one IP address may make in a sliding window of seconds (an IP is often a school
+# or an office behind one address: keep it generous), and what the review list calls an
+# impossible pace and a crowded address.
+HOISO_CONTEST_RATE_WINDOW = env_int("HOISO_CONTEST_RATE_WINDOW", 600)
+HOISO_CONTEST_RATE_PER_PHONE = env_int("HOISO_CONTEST_RATE_PER_PHONE", 12)
+HOISO_CONTEST_RATE_PER_IP = env_int("HOISO_CONTEST_RATE_PER_IP", 240)
+HOISO_CONTEST_MIN_SECONDS_PER_QUESTION = env_int("HOISO_CONTEST_MIN_SECONDS_PER_QUESTION", 2)
+HOISO_CONTEST_CROWDED_IP = env_int("HOISO_CONTEST_CROWDED_IP", 5)
+
 # Steps of `manage.py demo`, in order; each later app appends its own builder.
 HOISO_DEMO_BUILDERS = [
     "hoiso.org.demo.build",
     "hoiso.accounts.demo.build",
     "hoiso.members.demo.build",
     "hoiso.campaigns.demo.build",
+    "hoiso.contests.demo.build",
+    "hoiso.studies.demo.build",
 ]
 
 # Called with restructuring=… inside the transaction of every restructuring, after its

@@ -14,6 +14,8 @@ urlpatterns = [
     path("bao-cao/", include("hoiso.reporting.urls")),
     path("van-ban/", include("hoiso.documents.urls")),
     path("thi-dua/", include("hoiso.campaigns.urls")),
+    path("cuoc-thi/", include("hoiso.contests.urls")),
+    path("hoc-tap/", include("hoiso.studies.urls")),
     path("thong-bao/", include("hoiso.notifications.urls")),
     # Accounts are made by officials: no public sign-up, no self-service e-mail or password reset.
     re_path(

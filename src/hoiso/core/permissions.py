@@ -15,3 +15,5 @@ class Action(models.TextChoices):
     MANAGE_USERS = "manage_users", _("Manage user accounts")
     VIEW_AUDIT = "view_audit", _("Read the audit log")
     MANAGE_REPORTING = "manage_reporting", _("Define indicators and reporting periods")
+    MANAGE_CONTESTS = "manage_contests", _("Organise contests and publish their results")
+    MANAGE_STUDIES = "manage_studies", _("Issue study materials and follow their completion")
