@@ -26,6 +26,16 @@ from tests.helpers import xlsx_bytes
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """The pages in English (the language cookie, as the language menu sets it), so that the
+    assertions on their wording do not depend on the Vietnamese catalogue; the Vietnamese pages
+    are walked in tests/e2e/test_contests.py."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 @pytest.fixture
 def contest(tree, xa_officer):
     return make_contest(xa_officer, tree.a)
