@@ -311,6 +311,9 @@ def specs():
 
 def extend(specs_list: list, snapshot):
     """The one line in tests/test_authorization_matrix.py: SPECS and db_snapshot with ours."""
+    from tests.contests import matrix_entries
+    from tests.contests.entry_helpers import with_entries
     from tests.contests.helpers import with_contests
 
-    return specs_list + specs(), with_contests(snapshot)
+    # entry contests and their juries: tests/contests/matrix_entries.py
+    return specs_list + specs() + matrix_entries.specs(), with_entries(with_contests(snapshot))

@@ -295,6 +295,7 @@ HOISO_DEMO_BUILDERS = [
     "hoiso.members.demo.build",
     "hoiso.campaigns.demo.build",
     "hoiso.contests.demo.build",
+    "hoiso.contests.entry_demo.build",
     "hoiso.studies.demo.build",
 ]
 

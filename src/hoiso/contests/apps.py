@@ -8,8 +8,11 @@ class ContestsConfig(AppConfig):
     verbose_name = _("Contests")
 
     def ready(self) -> None:
+        from hoiso.contests import entry_app
         from hoiso.core import audit, navigation
         from hoiso.core.permissions import Action
+
+        entry_app.register()  # entry contests and their juries
 
         navigation.register(
             navigation.NavItem(

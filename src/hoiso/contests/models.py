@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoiso.core.scoping import ScopedQuerySet
 from hoiso.core.text import fold
 from hoiso.org.models import AdministrativeArea, Unit, UnitOwnedModel
 
@@ -386,3 +387,262 @@ class Result(models.Model):
     def seconds(self) -> float:
         """The time taken, in seconds."""
         return (self.duration_ms or 0) / 1000
+
+
+# ------------------------------------------------------------------------------ entry contests
+#
+# An entry contest (cuộc thi bài dự thi) is its own record, not a `Contest.Kind`: it shares
+# none of the quiz's settings (time limit, rounds, prizes per round, audience) and its flow
+# is draft → open (entries accepted until the deadline) → judging → results published.
+# Entries are submitted for a unit below the organiser; judges score them blind against a
+# weighted rubric; the top N are forwarded to the unit above (contests.entries, .jury).
+
+
+class EntryContest(UnitOwnedModel):
+    """A call for entries organised by `unit`: categories, rules, a deadline, a rubric, a
+    jury (each entry to `judges_per_entry` judges), prizes, and the top `forward_count`
+    entries forwarded to the level above."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Accepting entries")
+        JUDGING = "judging", _("Being judged")
+        PUBLISHED = "published", _("Results published")
+
+    title = models.CharField(_("title"), max_length=200)
+    rules = models.TextField(_("rules"), blank=True)
+    deadline = models.DateTimeField(_("deadline for entries"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)  # fmt: skip
+    judges_per_entry = models.PositiveSmallIntegerField(_("judges per entry"), default=2)
+    disagreement = models.PositiveSmallIntegerField(
+        _("flag a disagreement above (points of 100)"), default=20
+    )
+    forward_count = models.PositiveSmallIntegerField(_("entries forwarded to the level above"),
+                                                     default=3)  # fmt: skip
+    prize_first = models.PositiveSmallIntegerField(_("first prizes"), default=1)
+    prize_second = models.PositiveSmallIntegerField(_("second prizes"), default=2)
+    prize_third = models.PositiveSmallIntegerField(_("third prizes"), default=3)
+    prize_consolation = models.PositiveSmallIntegerField(_("consolation prizes"), default=4)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    judging_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(UnitOwnedModel.Meta):
+        verbose_name = _("entry contest")
+        verbose_name_plural = _("entry contests")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def prize_counts(self) -> tuple[int, int, int, int]:
+        return (self.prize_first, self.prize_second, self.prize_third, self.prize_consolation)
+
+    def accepts_entries(self, now=None) -> bool:
+        return self.status == self.Status.OPEN and (now or timezone.now()) <= self.deadline
+
+
+class EntryCategory(models.Model):
+    """A category (thể loại, lĩnh vực) an entry is submitted in."""
+
+    contest = models.ForeignKey(EntryContest, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("category"), max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["contest", "name"],
+                                               name="contests_category_name")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    """A criterion of the rubric: scored 0 … `max_score`, counting `weight` (relative)."""
+
+    contest = models.ForeignKey(EntryContest, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=200)
+    weight = models.PositiveSmallIntegerField(_("weight"))
+    max_score = models.PositiveSmallIntegerField(_("maximum score"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0, max_score__gt=0),
+                                   name="contests_criterion_positive"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Entry(UnitOwnedModel):
+    """An entry submitted for `unit` (by one of its officials) naming its entrant. `code` is
+    the blind code judges know it by; they never see the entrant, the unit or the files'
+    names. `score`, `spread`, `rank` and `prize` are written when the results are published."""
+
+    contest = models.ForeignKey(EntryContest, on_delete=models.CASCADE, related_name="entries")
+    category = models.ForeignKey(EntryCategory, verbose_name=_("category"),
+                                 on_delete=models.PROTECT, related_name="entries")  # fmt: skip
+    code = models.CharField(_("code"), max_length=8)
+    title = models.CharField(_("title"), max_length=300)
+    entrant = models.CharField(_("entrant"), max_length=200)
+    text = models.TextField(_("text"), blank=True)
+    video_url = models.URLField(_("video link"), max_length=500, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    submitted_at = models.DateTimeField(default=timezone.now)
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    spread = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    prize = models.CharField(max_length=12, choices=Result.Prize.choices, blank=True, default="")
+
+    class Meta(UnitOwnedModel.Meta):
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        ordering = ["contest", "submitted_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["contest", "code"],
+                                               name="contests_entry_code")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+
+def _entry_file_path(instance, filename: str) -> str:
+    # Never the uploader's file name: the stored name says nothing about the entrant.
+    return f"contests/entries/{instance.entry.contest_id}/{instance.entry_id}/{filename}"
+
+
+class EntryFile(models.Model):
+    """A file of an entry: the original as submitted (`file`, for the organiser and the
+    level above) and its blind copy (`blind`, served to judges: document metadata,
+    comment and revision authors stripped; images re-encoded without EXIF/text chunks)."""
+
+    class Kind(models.TextChoices):
+        DOCX = "docx", "Word (.docx)"
+        PDF = "pdf", "PDF"
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField()
+    file = models.FileField(upload_to=_entry_file_path, max_length=255)
+    blind = models.FileField(upload_to=_entry_file_path, max_length=255)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def extension(self) -> str:
+        return "jpg" if self.kind == self.Kind.JPEG else self.kind
+
+
+class Judge(UnitOwnedModel):
+    """A user on a contest's jury. `unit` is the unit she belongs to (her shallowest role
+    unit inside the organiser's subtree, or the organiser's unit): with her other role
+    units it decides which entries she may never be given (contests.jury.conflicts)."""
+
+    contest = models.ForeignKey(EntryContest, on_delete=models.CASCADE, related_name="judges")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(UnitOwnedModel.Meta):
+        verbose_name = _("judge")
+        verbose_name_plural = _("judges")
+        ordering = ["contest", "pk"]
+        constraints = [models.UniqueConstraint(fields=["contest", "user"],
+                                               name="contests_judge_once")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Assignment(models.Model):
+    """An entry given to a judge. `total` is her weighted score on 100 (set once every
+    criterion is scored, rewritten when she revises)."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
+    judge = models.ForeignKey(Judge, on_delete=models.CASCADE, related_name="assignments")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["entry", "judge"]
+        constraints = [models.UniqueConstraint(fields=["entry", "judge"],
+                                               name="contests_assignment_once")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}/{self.judge_id}"
+
+
+class Score(models.Model):
+    """A judge's score of one criterion of an assigned entry (0 … criterion.max_score)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "criterion"], name="contests_score_once"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="contests_score_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}:{self.criterion_id}={self.value}"
+
+
+def _package_path(instance, filename: str) -> str:
+    return f"contests/forwarded/{instance.contest_id}/{filename}"
+
+
+class Forward(models.Model):
+    """The top entries of a contest sent to the level above as one package (a ZIP of the
+    entries' files and the score sheet). `to_unit` is the organiser's parent (none for a
+    top unit: the package then goes outside the platform); its officials see the record."""
+
+    SCOPE_PATH_FIELD = "to_unit_path"
+
+    contest = models.OneToOneField(EntryContest, on_delete=models.CASCADE, related_name="forward")
+    to_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")  # fmt: skip
+    to_unit_path = models.CharField(max_length=255, blank=True, editable=False)
+    entries = models.ManyToManyField(Entry, related_name="+")
+    package = models.FileField(upload_to=_package_path, max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    forwarded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("forwarded package")
+        verbose_name_plural = _("forwarded packages")
+        ordering = ["-forwarded_at", "-pk"]
+        indexes = [
+            models.Index(fields=["to_unit_path"], name="contests_forward_path_idx",
+                         opclasses=["varchar_pattern_ops"]),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.contest} → {self.to_unit or '—'}"
+
+    def save(self, *args, **kwargs):
+        self.to_unit_path = self.to_unit.path if self.to_unit_id else ""
+        super().save(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoiso.contests import views, views_public
+from hoiso.contests import urls_entries, views, views_public
 
 app_name = "contests"
 
@@ -46,3 +46,6 @@ urlpatterns = [
         name="quiz_my_certificate",
     ),
 ]
+
+# Entry contests and their juries (contests.urls_entries).
+urlpatterns += urls_entries.urlpatterns

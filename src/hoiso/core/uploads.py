@@ -9,6 +9,13 @@ import zipfile
 
 # extension → the part an Office Open XML package of that kind always contains
 PACKAGES = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+# extension → how a file of that kind starts
+SIGNATURES = {
+    "pdf": b"%PDF-",
+    "jpg": b"\xff\xd8\xff",
+    "jpeg": b"\xff\xd8\xff",
+    "png": b"\x89PNG\r\n\x1a\n",
+}
 
 
 def clean_name(upload) -> str:
@@ -21,13 +28,13 @@ def extension_of(name: str) -> str:
 
 
 def content_matches(upload, extension: str) -> bool:
-    """Whether a PDF starts as one, or a DOCX/XLSX is a package holding its main part.
-    Leaves the file at its start."""
+    """Whether a PDF (or a JPEG/PNG picture) starts as one, or a DOCX/XLSX is a package
+    holding its main part. Leaves the file at its start."""
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
-    if extension == "pdf":
-        return head.startswith(b"%PDF-")
+    if extension in SIGNATURES:
+        return head.startswith(SIGNATURES[extension])
     if extension not in PACKAGES or not head.startswith(b"PK\x03\x04"):
         return False
     try:
