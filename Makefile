@@ -80,7 +80,13 @@ test-fast: deps
 test-e2e: deps
 	scripts/with-postgres.sh $(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
-bench: deps
+STAMP_BENCH := $(VENV)/.installed-bench
+
+$(STAMP_BENCH): pyproject.toml $(STAMP_PY)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: deps $(STAMP_BENCH)
 	scripts/with-postgres.sh $(PY) bench/run_all.py
 
 lint: $(STAMP_PY)

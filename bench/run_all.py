@@ -74,6 +74,9 @@ def main() -> None:
             figures += run("member_dashboard.py", pg, "--members",
                            "200000" if args.quick else "2000000")  # fmt: skip
             figures += run("report_rollup.py", pg, "--reps", "10" if args.quick else "30")
+            figures += run("contest_ranking.py", pg, "--reps", "2" if args.quick else "5")
+            figures += run("contest_submit_load.py", pg, "--runs", runs,
+                           "--seconds", "20" if args.quick else "60")  # fmt: skip
     finally:
         remove_sqlite(sqlite)
     print(f"\n== figures ({time.perf_counter() - started:.0f} s in all)")

@@ -208,6 +208,22 @@ def specs():
                 "option_2": "Không",
             },
         ),
+        Spec("contests:quiz_question_edit", _url("contests:quiz_question_edit", "question")),
+        Spec(
+            "contests:quiz_question_edit",
+            _url("contests:quiz_question_edit", "question"),
+            method="post",
+            writes=True,
+            data=lambda w: {
+                "text": "Câu đã sửa?",
+                "kind": "single",
+                "topic": "",
+                "difficulty": "2",
+                "option_1": "Có",
+                "right_1": "on",
+                "option_2": "Không",
+            },  # fmt: skip
+        ),
         Spec(
             "contests:quiz_question_toggle",
             _url("contests:quiz_question_toggle", "question"),

@@ -18,6 +18,7 @@ from tests.contests.helpers import (
     closed_round,
     make_contest,
     nothing_changes,
+    open_round,
     public_person,
     submitted_in_closed_round,
 )
@@ -190,3 +191,59 @@ def test_close_contest(tree, xa_officer, english):
     with pytest.raises(ServiceError, match="closed"):
         services.question_add(actor=xa_officer, contest=contest,
                               data=QuestionData("Câu?", "single", "", 2, [("A", True), ("B", False)]))  # fmt: skip
+
+
+def _edited(question, **changes) -> QuestionData:
+    options = [(o.text, o.is_correct) for o in question.options.order_by("order", "pk")]
+    values = {"text": question.text, "kind": question.kind, "topic": question.topic,
+              "difficulty": question.difficulty, "options": options, **changes}  # fmt: skip
+    return QuestionData(**values)
+
+
+def test_a_question_is_corrected_wholly_until_someone_is_shown_it(
+    tree, xa_officer, xa_officer_other, english
+):
+    contest = make_contest(xa_officer, tree.a, publish=False, closed_round=False)
+    question = contest.questions.order_by("pk").first()
+    with nothing_changes(), pytest.raises(ServiceError):
+        services.question_update(
+            actor=xa_officer_other, question=question, data=_edited(question, text="Khác?")
+        )
+    # nobody has seen it: the right answer and the options may change
+    services.question_update(actor=xa_officer, question=question, data=_edited(
+        question, text="Năm thành lập Hội?  ", options=[("1930", True), ("1945", False), ("1960", False)]))  # fmt: skip
+    question.refresh_from_db()
+    assert question.text == "Năm thành lập Hội?"
+    assert [(o.text, o.is_correct) for o in question.options.order_by("order")] == [
+        ("1930", True), ("1945", False), ("1960", False)]  # fmt: skip
+    assert AuditEntry.objects.filter(
+        action="contest.questions", details__changed=question.pk
+    ).exists()
+
+
+def test_once_shown_only_the_wording_changes(tree, xa_officer, english):
+    from hoiso.contests import quiz
+
+    contest = make_contest(xa_officer, tree.a, questions=4, per_attempt=4)
+    attempt = quiz.attempt_start(participant=public_person(contest), round_=open_round(contest))
+    question = Question.objects.get(pk=attempt.layout[0][0])
+    options = list(question.options.order_by("order", "pk"))
+    flipped = [(o.text, not o.is_correct) for o in options]
+    with nothing_changes(), pytest.raises(ServiceError, match="already answered"):
+        services.question_update(
+            actor=xa_officer, question=question, data=_edited(question, options=flipped)
+        )
+    with nothing_changes(), pytest.raises(ServiceError, match="already answered"):
+        services.question_update(actor=xa_officer, question=question,
+                                 data=_edited(question, options=[(o.text, o.is_correct) for o in options][:2]))  # fmt: skip
+    typo = [(o.text + " (sửa)", o.is_correct) for o in options]
+    services.question_update(actor=xa_officer, question=question, data=_edited(question, text="Đã sửa lỗi chính tả?",
+                                                                               options=typo))  # fmt: skip
+    # the same option rows keep their ids: the attempt's layout and answers still point at them
+    assert [(o.pk, o.text) for o in question.options.order_by("order", "pk")] == [
+        (o.pk, o.text + " (sửa)") for o in options]  # fmt: skip
+    # a bad correction is refused as a new question would be
+    with pytest.raises(ServiceError):
+        services.question_update(
+            actor=xa_officer, question=question, data=_edited(question, text="  ")
+        )

@@ -294,3 +294,35 @@ def _more_questions():
         QuestionData(f"Câu thêm {n}?", "single", "", 2, [("A", True), ("B", False)])
         for n in range(5)
     ]
+
+
+def test_correcting_a_question_through_its_page(client, contest, xa_officer, english):
+    client.force_login(xa_officer)
+    attempt = quiz.attempt_start(participant=public_person(contest), round_=open_round(contest))
+    question = Question.objects.get(pk=attempt.layout[0][0])
+    options = list(question.options.order_by("order", "pk"))
+    url = reverse("contests:quiz_question_edit", args=[question.pk])
+    page = client.get(url).content.decode()
+    assert question.text in page and all(o.text in page for o in options)
+    form = {"text": question.text, "kind": question.kind, "topic": question.topic,
+            "difficulty": str(question.difficulty)}  # fmt: skip
+    for n, o in enumerate(options, start=1):
+        form[f"option_{n}"] = o.text
+        if (
+            not o.is_correct
+        ):  # every right answer turned wrong and the reverse: refused, on the page
+            form[f"right_{n}"] = "on"
+    response = client.post(url, form)
+    assert response.status_code == 200 and "already answered" in response.content.decode()
+    assert [o.is_correct for o in question.options.order_by("order", "pk")] == [
+        o.is_correct for o in options
+    ]
+    form = {k: v for k, v in form.items() if not k.startswith("right_")}
+    form.update({f"right_{n}": "on" for n, o in enumerate(options, start=1) if o.is_correct})
+    form["text"] = "Câu hỏi đã sửa lỗi chính tả?"
+    response = client.post(url, form)
+    assert response.status_code == 302 and response["Location"] == reverse("contests:quiz_questions",
+                                                                            args=[contest.pk])  # fmt: skip
+    question.refresh_from_db()
+    assert question.text == "Câu hỏi đã sửa lỗi chính tả?"
+    assert "Câu hỏi đã sửa lỗi chính tả?" in client.get(response["Location"]).content.decode()

@@ -119,6 +119,17 @@ class QuestionForm(StyledForm):
     def option_rows(self):
         return [(self[f"option_{n}"], self[f"right_{n}"]) for n in range(1, self.OPTIONS + 1)]
 
+    @classmethod
+    def initial_for(cls, question) -> dict:
+        """The form's values for an existing question (to correct it)."""
+        initial = {"text": question.text, "kind": question.kind, "topic": question.topic,
+                   "difficulty": question.difficulty}  # fmt: skip
+        for n, option in enumerate(
+            question.options.order_by("order", "pk")[: cls.OPTIONS], start=1
+        ):
+            initial[f"option_{n}"], initial[f"right_{n}"] = option.text, option.is_correct
+        return initial
+
     def head_fields(self):
         return [self[name] for name in ("text", "kind", "topic", "difficulty")]
 

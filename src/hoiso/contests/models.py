@@ -646,3 +646,23 @@ class Forward(models.Model):
     def save(self, *args, **kwargs):
         self.to_unit_path = self.to_unit.path if self.to_unit_id else ""
         super().save(*args, **kwargs)
+
+
+# ------------------------------------------------------------------------------ rate limits
+
+
+class RateCounter(models.Model):
+    """One sliding-window counter of the public quiz pages' rate limits (contests.ratelimit):
+    the requests of one key (a keyed hash of a phone number or an address) in the current
+    fixed window `slot` and in the one before it. Updated by one atomic upsert per request."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    slot = models.BigIntegerField()
+    current = models.PositiveIntegerField(default=0)
+    previous = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["slot"], name="contests_ratecounter_slot_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.slot}: {self.current}"

@@ -247,6 +247,50 @@ def question_add(*, actor, contest: Contest, data: QuestionData) -> Question:
     return question
 
 
+def _answered(question: Question) -> bool:
+    """Whether any attempt has shown this question (its layout names it)."""
+    rounds = Round.objects.filter(contest_id=question.contest_id)
+    for layout in (
+        Attempt.objects.filter(round__in=rounds).values_list("layout", flat=True).iterator(2000)
+    ):
+        if any(qid == question.pk for qid, _options in layout):
+            return True
+    return False
+
+
+@transaction.atomic
+def question_update(*, actor, question: Question, data: QuestionData) -> Question:
+    """Correct a question. Its wording, topic, difficulty and the options' wording may
+    change at any time (a typo found after the round opened); its kind, its number of
+    options and which of them are right only while no attempt has shown it, since the
+    attempts already scored would otherwise be scored against another key."""
+    _bank_open(actor, question.contest)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    data = check_question(data)
+    options = list(question.options.order_by("order", "pk"))
+    key_changes = (data.kind != question.kind or len(data.options) != len(options)
+                   or any(right != o.is_correct for (_text, right), o in zip(data.options, options, strict=False)))  # fmt: skip
+    if key_changes and _answered(question):
+        raise ServiceError(_("Participants have already answered this question: only its wording can be "
+                             "corrected, not its kind, its options' number or which of them are right. "
+                             "Take it out of the draw and add a new one instead."))  # fmt: skip
+    question.text, question.kind, question.topic, question.difficulty = (
+        data.text, data.kind, data.topic, data.difficulty)  # fmt: skip
+    question.save(update_fields=["text", "kind", "topic", "difficulty"])
+    if key_changes:
+        question.options.all().delete()
+        Option.objects.bulk_create([Option(question=question, text=text, is_correct=right, order=n)
+                                    for n, (text, right) in enumerate(data.options)])  # fmt: skip
+    else:
+        for (text, _right), option in zip(data.options, options, strict=True):
+            if option.text != text:
+                option.text = text
+                option.save(update_fields=["text"])
+    audit.record(actor=actor, action="contest.questions", obj=question.contest,
+                 details={"changed": question.pk, "key": key_changes})  # fmt: skip
+    return question
+
+
 @transaction.atomic
 def question_set_active(*, actor, question: Question, active: bool) -> Question:
     """Take a question out of the draw (or put it back); answers already given keep it."""

@@ -17,6 +17,7 @@ urlpatterns = [
     path("quan-ly/vong/<int:pk>/sua/", views.quiz_round_edit, name="quiz_round_edit"),
     path("quan-ly/<int:pk>/cau-hoi/", views.quiz_questions, name="quiz_questions"),
     path("quan-ly/<int:pk>/cau-hoi/them/", views.quiz_question_add, name="quiz_question_add"),
+    path("quan-ly/cau-hoi/<int:pk>/sua/", views.quiz_question_edit, name="quiz_question_edit"),
     path(
         "quan-ly/cau-hoi/<int:pk>/bat-tat/", views.quiz_question_toggle, name="quiz_question_toggle"
     ),

@@ -189,6 +189,26 @@ def quiz_question_add(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def quiz_question_edit(request, pk):
+    question = selectors.question_for(request.user, pk)
+    contest = question.contest
+    form = forms.QuestionForm(
+        request.POST or None, initial=forms.QuestionForm.initial_for(question)
+    )
+
+    def write(data):
+        return services.question_update(actor=request.user, question=question, data=services.QuestionData(
+            text=data["text"], kind=data["kind"], topic=data["topic"], difficulty=data["difficulty"],
+            options=form.options()))  # fmt: skip
+
+    if submit(request, form, write, _("The question has been corrected.")):
+        return redirect("contests:quiz_questions", contest.pk)
+    return render(request, "contests/quiz_question_form.html",
+                  {"contest": contest, "form": form, "question": question})  # fmt: skip
+
+
+@login_required
 @require_POST
 def quiz_question_toggle(request, pk):
     question = selectors.question_for(request.user, pk)
