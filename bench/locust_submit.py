@@ -51,7 +51,11 @@ class Participant(FastHttpUser):
         }
         with self.client.post(f"/cuoc-thi/bai/{attempt['key']}/", data=data, headers=headers,
                               name="submit", allow_redirects=False, catch_response=True) as response:  # fmt: skip
-            if response.status_code == 302 and "/ket-qua" in (response.headers or {}).get("Location", ""):
+            if response.status_code == 302 and "/ket-qua" in (response.headers or {}).get(
+                "Location", ""
+            ):
                 response.success()
             else:
-                response.failure(f"{response.status_code} {(response.headers or {}).get('Location', '')}")
+                response.failure(
+                    f"{response.status_code} {(response.headers or {}).get('Location', '')}"
+                )

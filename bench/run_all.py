@@ -77,6 +77,10 @@ def main() -> None:
             figures += run("contest_ranking.py", pg, "--reps", "2" if args.quick else "5")
             figures += run("contest_submit_load.py", pg, "--runs", runs,
                            "--seconds", "20" if args.quick else "60")  # fmt: skip
+            figures += run("credit_monthend.py", pg, "--loans",
+                           "10000" if args.quick else "50000", "--runs", runs)  # fmt: skip
+            figures += run("credit_sheet.py", pg, "--reps", "50" if args.quick else "200",
+                           "--submits", "10" if args.quick else "30")  # fmt: skip
     finally:
         remove_sqlite(sqlite)
     print(f"\n== figures ({time.perf_counter() - started:.0f} s in all)")

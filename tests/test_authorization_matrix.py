@@ -820,8 +820,15 @@ SPECS += [
     Spec("campaigns:report", _campaign_url("campaigns:report"), expect=FOLLOWS),
     Spec("campaigns:report_xlsx", _campaign_url("campaigns:report_xlsx"), expect=FOLLOWS),
 ]  # fmt: skip
-SPECS, db_snapshot = __import__("tests.contests.matrix", fromlist=["extend"]).extend(SPECS, db_snapshot)  # contests
-SPECS, db_snapshot = __import__("tests.studies.matrix", fromlist=["extend"]).extend(SPECS, db_snapshot)  # studies
+SPECS, db_snapshot = __import__("tests.contests.matrix", fromlist=["extend"]).extend(
+    SPECS, db_snapshot
+)  # contests
+SPECS, db_snapshot = __import__("tests.studies.matrix", fromlist=["extend"]).extend(
+    SPECS, db_snapshot
+)  # studies
+SPECS, db_snapshot = __import__("tests.credit.matrix", fromlist=["extend"]).extend(
+    SPECS, db_snapshot
+)  # credit
 
 
 # ---------------------------------------------------------------------------------- the world

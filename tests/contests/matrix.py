@@ -22,6 +22,22 @@ EVERYONE_WRITES = {p: 302 for p in ("anonymous", "member", "xa_officer_other", "
 SIGNED_IN = {"member": 200, "xa_officer_other": 200, "chi_hoi_leader": 200}
 
 
+def _question_corrected(w) -> dict:
+    """The matrix question's wording corrected, its options and right answers kept."""
+    question = contests_world(w)["question"]
+    data = {
+        "text": "Câu đã sửa?",
+        "kind": question.kind,
+        "topic": "",
+        "difficulty": str(question.difficulty),
+    }
+    for n, option in enumerate(question.options.order_by("order", "pk"), start=1):
+        data[f"option_{n}"] = option.text
+        if option.is_correct:
+            data[f"right_{n}"] = "on"
+    return data
+
+
 def contests_world(w) -> dict:
     """Built once per test (cached on the world)."""
     cached = getattr(w, "_contests", None)
@@ -214,15 +230,7 @@ def specs():
             _url("contests:quiz_question_edit", "question"),
             method="post",
             writes=True,
-            data=lambda w: {
-                "text": "Câu đã sửa?",
-                "kind": "single",
-                "topic": "",
-                "difficulty": "2",
-                "option_1": "Có",
-                "right_1": "on",
-                "option_2": "Không",
-            },  # fmt: skip
+            data=_question_corrected,
         ),
         Spec(
             "contests:quiz_question_toggle",

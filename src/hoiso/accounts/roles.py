@@ -33,16 +33,33 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.VIEW_AUDIT,
             Action.MANAGE_REPORTING,  # indicators of her own commune's subtree
             Action.MANAGE_CONTESTS,  # contests organised by her commune
+            Action.MANAGE_CREDIT,  # savings groups and loans of her commune
+            Action.APPROVE_CREDIT,  # the checker of loans another official entered
+            Action.COLLECT_CREDIT,
             Action.MANAGE_STUDIES,  # study materials issued by her commune
         }
     ),
     RoleKind.BRANCH_LEADER: frozenset(
-        {Action.VIEW, Action.VIEW_PERSONAL, Action.MANAGE_MEMBERS, Action.MANAGE_UNITS}
+        {
+            Action.VIEW,
+            Action.VIEW_PERSONAL,
+            Action.MANAGE_MEMBERS,
+            Action.MANAGE_UNITS,
+            Action.COLLECT_CREDIT,
+        }  # the meeting collections of savings groups of her branch
     ),
     RoleKind.GROUP_LEADER: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.MANAGE_MEMBERS}),
     RoleKind.VIEWER: frozenset({Action.VIEW}),
     RoleKind.JUDGE: frozenset({Action.VIEW}),
-    RoleKind.CREDIT_OFFICER: frozenset({Action.VIEW, Action.VIEW_PERSONAL}),
+    RoleKind.CREDIT_OFFICER: frozenset(
+        {
+            Action.VIEW,
+            Action.VIEW_PERSONAL,
+            Action.MANAGE_CREDIT,
+            Action.APPROVE_CREDIT,
+            Action.COLLECT_CREDIT,
+        }
+    ),
 }
 
 

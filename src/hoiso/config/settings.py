@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hoiso.reporting",
     "hoiso.documents",
     "hoiso.campaigns",
+    "hoiso.credit",
     "hoiso.contests",
     "hoiso.studies",
     "hoiso.notifications",
@@ -296,6 +297,7 @@ HOISO_DEMO_BUILDERS = [
     "hoiso.campaigns.demo.build",
     "hoiso.contests.demo.build",
     "hoiso.contests.entry_demo.build",
+    "hoiso.credit.demo.build",
     "hoiso.studies.demo.build",
 ]
 

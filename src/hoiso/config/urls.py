@@ -16,6 +16,7 @@ urlpatterns = [
     path("thi-dua/", include("hoiso.campaigns.urls")),
     path("cuoc-thi/", include("hoiso.contests.urls")),
     path("hoc-tap/", include("hoiso.studies.urls")),
+    path("tin-dung/", include("hoiso.credit.urls")),
     path("thong-bao/", include("hoiso.notifications.urls")),
     # Accounts are made by officials: no public sign-up, no self-service e-mail or password reset.
     re_path(

@@ -16,4 +16,7 @@ class Action(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("Read the audit log")
     MANAGE_REPORTING = "manage_reporting", _("Define indicators and reporting periods")
     MANAGE_CONTESTS = "manage_contests", _("Organise contests and publish their results")
+    MANAGE_CREDIT = "manage_credit", _("Run savings groups, savings and loans")
+    APPROVE_CREDIT = "approve_credit", _("Approve loans, reverse entries and close credit periods")
+    COLLECT_CREDIT = "collect_credit", _("Enter a savings group's meeting collections")
     MANAGE_STUDIES = "manage_studies", _("Issue study materials and follow their completion")
