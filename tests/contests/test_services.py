@@ -228,7 +228,8 @@ def test_once_shown_only_the_wording_changes(tree, xa_officer, english):
     attempt = quiz.attempt_start(participant=public_person(contest), round_=open_round(contest))
     question = Question.objects.get(pk=attempt.layout[0][0])
     options = list(question.options.order_by("order", "pk"))
-    flipped = [(o.text, not o.is_correct) for o in options]
+    wrong = next(n for n, o in enumerate(options) if not o.is_correct)
+    flipped = [(o.text, n == wrong) for n, o in enumerate(options)]  # another right answer
     with nothing_changes(), pytest.raises(ServiceError, match="already answered"):
         services.question_update(
             actor=xa_officer, question=question, data=_edited(question, options=flipped)
