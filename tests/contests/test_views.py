@@ -306,12 +306,12 @@ def test_correcting_a_question_through_its_page(client, contest, xa_officer, eng
     assert question.text in page and all(o.text in page for o in options)
     form = {"text": question.text, "kind": question.kind, "topic": question.topic,
             "difficulty": str(question.difficulty)}  # fmt: skip
+    # another option made the right one: refused, on the page (flipping every option would give
+    # a single-choice question several right answers, refused first by the question's own check)
+    wrong = next(n for n, o in enumerate(options, start=1) if not o.is_correct)
     for n, o in enumerate(options, start=1):
         form[f"option_{n}"] = o.text
-        if (
-            not o.is_correct
-        ):  # every right answer turned wrong and the reverse: refused, on the page
-            form[f"right_{n}"] = "on"
+    form[f"right_{wrong}"] = "on"
     response = client.post(url, form)
     assert response.status_code == 200 and "already answered" in response.content.decode()
     assert [o.is_correct for o in question.options.order_by("order", "pk")] == [
