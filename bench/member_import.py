@@ -74,6 +74,41 @@ def _child(url: str, *args: str) -> dict:
 # --- the children -----------------------------------------------------------------------------
 
 
+def _backend_cpu() -> float:
+    """CPU seconds used so far by this process's PostgreSQL backend (user + system), read
+    from /proc when the server runs on this machine (the benches' throw-away cluster);
+    NaN elsewhere. With the machine shared, CPU time says what the work costs, wall time
+    what the official waits."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _Clock:
+    """Wall, own CPU and backend CPU seconds of a stretch of work."""
+
+    def __enter__(self):
+        self.wall, self.cpu, self.pg = time.perf_counter(), time.process_time(), _backend_cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.pg = _backend_cpu() - self.pg
+        self.cpu = time.process_time() - self.cpu
+        self.wall = time.perf_counter() - self.wall
+
+
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
 def _officer():
     from hoiso.accounts.models import Role, User
     from hoiso.org.models import Unit
@@ -97,18 +132,19 @@ def child_ours(path: str) -> None:
     batch = imports.batch_create(actor=user, unit=branch, file_name="danh-sach.xlsx", data=data)
     batch = imports.batch_map(actor=user, batch=batch, mapping=batch.mapping)
     del data
-    started = time.perf_counter()
-    imports.batch_check(actor=user, batch=batch)
-    checked = time.perf_counter() - started
+    load = _load()
+    with _Clock() as check:
+        imports.batch_check(actor=user, batch=batch)
     imports.batch_claim(actor=user, batch=batch)
-    started = time.perf_counter()
-    written = imports.batch_import(actor=user, batch=batch, mode="valid")
-    imported = time.perf_counter() - started
+    with _Clock() as run:
+        written = imports.batch_import(actor=user, batch=batch, mode="valid")
     report = imports.batch_report(batch=batch)
     batch.refresh_from_db()
     print(json.dumps({
         "rows": batch.rows_total, "created": written.created, "updated": written.updated,
-        "errors": batch.rows_error, "check_s": checked, "import_s": imported,
+        "errors": batch.rows_error, "check_s": check.wall, "import_s": run.wall,
+        "check_cpu_s": check.cpu, "check_pg_cpu_s": check.pg, "import_cpu_s": run.cpu,
+        "import_pg_cpu_s": run.pg, "load": (load + _load()) / 2,
         "report_bytes": len(report), "members": Member.objects.count(),
         "history": Member.history.count(),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -209,7 +245,7 @@ def child_import_export(path: str, rows: int, how: str) -> None:
 
     user, commune, _branch = _officer()
     before = Member.objects.count()
-    started = time.perf_counter()
+    load, started, cpu, pg = _load(), time.perf_counter(), time.process_time(), _backend_cpu()
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     sheet = book.worksheets[0]
     values = sheet.iter_rows(min_row=1, max_row=rows + 1, values_only=True)
@@ -224,8 +260,10 @@ def child_import_export(path: str, rows: int, how: str) -> None:
         result = resource.import_data(dataset, dry_run=False, raise_errors=False,
                                       use_transactions=False)  # fmt: skip
     elapsed = time.perf_counter() - started
+    cpu, pg = time.process_time() - cpu, _backend_cpu() - pg
     print(json.dumps({
-        "rows": len(dataset), "read_s": read, "import_s": elapsed,
+        "rows": len(dataset), "read_s": read, "import_s": elapsed, "cpu_s": cpu, "pg_cpu_s": pg,
+        "load": (load + _load()) / 2,
         "written": Member.objects.count() - before, "invalid": len(result.invalid_rows),
         "errors": len(result.row_errors()),
         "peak_mb": rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss / 1024,
@@ -280,7 +318,9 @@ def main() -> None:
         r = ours[-1]
         emit("member_import_run", run=i + 1, rows=r["rows"], created=r["created"],
              updated=r["updated"], errors=r["errors"], check_s=r["check_s"],
-             import_s=r["import_s"], peak_mb=r["peak_mb"], median=r["rows"] / r["import_s"])  # fmt: skip
+             import_s=r["import_s"], cpu_s=r["import_cpu_s"], pg_cpu_s=r["import_pg_cpu_s"],
+             check_cpu_s=r["check_cpu_s"], check_pg_cpu_s=r["check_pg_cpu_s"], load=r["load"],
+             peak_mb=r["peak_mb"], median=r["rows"] / r["import_s"])  # fmt: skip
     rows = ours[0]["rows"]
     rate = median([r["rows"] / r["import_s"] for r in ours])
     emit("member_import_rows_per_s", db="postgresql", rows=rows, runs=args.runs, median=rate,
@@ -291,11 +331,16 @@ def main() -> None:
         rows=rows,
         median=median([r["import_s"] for r in ours]),
     )
+    emit("member_import_cpu_seconds", db="postgresql", rows=rows,
+         median=median([r["import_cpu_s"] + r["import_pg_cpu_s"] for r in ours]),
+         ours=median([r["import_cpu_s"] for r in ours]),
+         postgres=median([r["import_pg_cpu_s"] for r in ours]),
+         load=median([r["load"] for r in ours]))  # fmt: skip
     emit("member_import_check_rows_per_s", db="postgresql", rows=rows,
          median=median([r["rows"] / r["check_s"] for r in ours]))  # fmt: skip
     emit("member_import_peak_mb", db="postgresql", rows=rows, median=median([r["peak_mb"] for r in ours]),
          max=max(r["peak_mb"] for r in ours), how="ru_maxrss of the child")  # fmt: skip
-    best = 0.0
+    best, best_cpu = 0.0, 0.0
     for how in ("bulk", "default"):
         results = []
         for i in range(args.compared_runs):
@@ -306,11 +351,15 @@ def main() -> None:
                 drop_postgres_database(run_url)
         r = results[-1]
         their = median([x["rows"] / x["import_s"] for x in results])
-        best = max(best, their)
+        their_cpu = median([x["rows"] / (x["cpu_s"] + x["pg_cpu_s"]) for x in results])
+        best, best_cpu = max(best, their), max(best_cpu, their_cpu)
         emit(f"member_import_django_import_export_{how}_rows_per_s", rows=r["rows"],
              written=r["written"], invalid=r["invalid"], errors=r["errors"], read_s=r["read_s"],
-             runs=len(results), median=their)  # fmt: skip
-    emit("member_import_ratio", ours_rows_per_s=rate, theirs_rows_per_s=best, median=rate / best)
+             cpu_s=r["cpu_s"], pg_cpu_s=r["pg_cpu_s"], load=r["load"],
+             rows_per_cpu_s=their_cpu, runs=len(results), median=their)  # fmt: skip
+    ours_cpu = median([r["rows"] / (r["import_cpu_s"] + r["import_pg_cpu_s"]) for r in ours])
+    emit("member_import_ratio", ours_rows_per_s=rate, theirs_rows_per_s=best, median=rate / best,
+         by_cpu=ours_cpu / best_cpu)  # fmt: skip
 
 
 if __name__ == "__main__":

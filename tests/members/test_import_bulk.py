@@ -172,3 +172,85 @@ def test_imported_names_join_the_search_vocabulary(tree, xa_officer):
     words = set(MemberNameWord.objects.values_list("word", flat=True))
     for member in Member.objects.all():
         assert set(member.name_folded.split()) <= words
+
+
+def _as_calamine_reads(data: bytes) -> list[tuple[int, list]]:
+    calamine = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    expected = calamine.to_python(skip_empty_area=False)
+    header = next(i for i, r in enumerate(expected) if sum(c not in ("", None) for c in r) >= 2)
+    width = len(expected[header])
+    return [(i + 1, [None if c == "" else c for c in r][:width] + [None] * (width - len(r)))
+            for i, r in enumerate(expected) if i > header and any(c not in ("", None) for c in r)]  # fmt: skip
+
+
+def _as_streamed(data: bytes) -> list[tuple[int, list]]:
+    return [(n, [None if c == "" else c for c in cells])
+            for chunk in open_sheet(data, "a.xlsx").chunks(7) for n, cells in chunk]  # fmt: skip
+
+
+@pytest.mark.parametrize("options", [{}, {"constant_memory": True}, {"date_1904": True}])
+def test_the_sheet_read_in_small_pieces_reads_as_calamine_reads_it(monkeypatch, options):
+    """Pieces of a few rows each (calamine given each piece as a workbook of its own): shared
+    strings (the usual Excel file) or inline ones, gaps between rows, a first empty column,
+    dates in the 1904 system, a shared string behind a formula, text like the marker."""
+    from hoiso.members.importing import reader
+
+    monkeypatch.setattr(reader, "_CHUNK", 700)
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output, {"in_memory": True, **options})
+    sheet = book.add_worksheet()
+    dates = book.add_format({"num_format": "dd/mm/yyyy"})
+    for col, header in enumerate(HEADERS):
+        sheet.write_string(0, col + 1, header)
+    for r in range(1, 60):
+        row = r + (r // 10) * 3  # gaps of blank rows
+        sheet.write_string(row, 2, f"Nguyễn Thị Số {r} & <{r}>")
+        sheet.write_datetime(
+            row, 3, datetime.datetime(1960 + r % 40, 1 + r % 12, 1 + r % 28), dates
+        )
+        sheet.write_number(row, 5, 79_000_000_000 + r)
+        if r % 7 == 0:
+            sheet.write_boolean(row, 11, r % 2 == 0)
+        if r % 5 == 0:
+            sheet.write_string(row, 10, "Nông dân")  # the same text again: one shared string
+    sheet.write_string(70, 9, "\ue000 3")
+    book.close()
+    data = output.getvalue()
+    read = reader._XlsxRows._calamine
+    pieces = []
+
+    def counted(self, *args):
+        rows = read(self, *args)
+        pieces.append(rows is not None)
+        return rows
+
+    monkeypatch.setattr(reader._XlsxRows, "_calamine", counted)
+    assert _as_streamed(data) == _as_calamine_reads(data)
+    assert sum(pieces) > 5  # most pieces went through calamine, not the Python reader
+
+
+def test_a_reimport_changing_counted_fields_keeps_the_summary_table(tree, xa_officer):
+    """The import adds to the summary table what it wrote (updates as after minus before),
+    which must equal a recount from the records."""
+    from hoiso.members import tally
+
+    batch = checked(xa_officer, tree.a1, GOOD)
+    imports.batch_import(actor=xa_officer, batch=batch, mode="all")
+    again = [list(row) for row in GOOD]
+    again[0][8], again[0][10] = "Hoa", ""  # ethnicity and Zalo of an existing member change
+    again[1][2] = datetime.date(1986, 3, 4)  # a birth year that no longer agrees: an error row
+    again.append([4, "Đặng Thị Mới", "01/01/1980", "Nữ", None, None, None, None, "Tày", None, "x"])
+    second = checked(xa_officer, tree.a1, again)
+    written = imports.batch_import(actor=xa_officer, batch=second, mode="valid")
+    assert written.created == 1 and written.updated >= 1
+    assert tally.resync([tree.a], write=False) == []
+
+
+def test_the_python_reader_behind_calamine_reads_the_same(monkeypatch):
+    """The pieces calamine cannot take as a workbook of their own (rows without numbers, a
+    namespace prefix, …) are read in Python: the same cells."""
+    from hoiso.members.importing import reader
+
+    monkeypatch.setattr(reader._XlsxRows, "_calamine", lambda self, *args: None)
+    for data in (workbook([*GOOD, *BAD]),):
+        assert _as_streamed(data) == _as_calamine_reads(data)

@@ -11,8 +11,10 @@ Keeping it current:
 - a service that changes one member takes her `footprint` before and after and calls
   `apply(before, after)`: the difference is added to the tallied units above her, in the
   same transaction (INSERT … ON CONFLICT DO UPDATE adds atomically on both databases);
-- a bulk write (an import, a restructuring) calls `resync(unit)`: the unit's subtree is
-  recounted from the records and the difference carried to the units above it;
+- an import adds what it wrote by difference too (`importing.bulk.Writer.apply_tally`: the
+  tallied values of every row written, summed per set of units above them, through `apply`);
+- a restructuring and an import's undo call `resync(unit)`: the unit's subtree is recounted
+  from the records and the difference carried to the units above it;
 - `manage.py members_tally` rebuilds everything and reports every difference it repaired.
 
 Counts are of today: current members are those not closed (left, died, transferred out);

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import capfirst
 
-from hoiso.core.bulk import analyze
 from hoiso.members import tally
 from hoiso.members.importing.bulk import Writer
 from hoiso.members.importing.plan import CREATE, ERROR, UNCHANGED, UPDATE, Planner, RowPlan
 from hoiso.members.importing.reader import Sheet
 from hoiso.members.importing.report import ErrorReport
-from hoiso.members.models import ImportBatch, ImportedMember, Member, MemberEvent
+from hoiso.members.models import ImportBatch
 
 CHUNK = 5000
 
@@ -131,8 +130,7 @@ def _import(actor, batch, sheet, mode, outcome, report, on_progress) -> None:
         outcome.written = Written(created=counts.created, updated=counts.updated,
                                   unchanged=counts.unchanged, failed=failed)  # fmt: skip
         if counts.created or counts.updated:
-            analyze(Member, Member.history.model, MemberEvent, ImportedMember)
-            resync_tally(batch)
+            writer.apply_tally()
 
 
 def resync_tally(batch: ImportBatch) -> None:

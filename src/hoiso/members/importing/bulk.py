@@ -9,7 +9,11 @@ module writes, a chunk at a time, what the services would have written row by ro
   ADMITTED on the day she joined (reason: the decision of an honorary member). An import
   records no consent, as member_admit records none when none is given;
 - updated members: the changed fields, `updated_at`, one history row "~";
-- one ImportedMember row per written member (undo reads them).
+- one ImportedMember row per written member (undo reads them);
+- the summary counts (members.tally): what each written member adds or changes, summed by
+  unit and added once at the end (`apply_tally`), as the services add one member's change
+  (tally.apply) — instead of recounting the commune's subtree, which cost a statistics
+  refresh (ANALYZE) of the grown tables and a scan of the commune's members.
 
 The audit log gets one entry for the whole import (services.batch_import, with the counts)
 instead of one per member.
@@ -23,6 +27,7 @@ codes), updates through bulk_update, the other tables through copy_rows (execute
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -30,11 +35,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoiso.core.bulk import copy_rows
-from hoiso.members import names
+from hoiso.members import names, tally
 from hoiso.members.importing import quick
 from hoiso.members.importing.plan import CREATE, ERROR, UNCHANGED, UPDATE, RowPlan
 from hoiso.members.models import ImportBatch, ImportedMember, Member, MemberEvent
 from hoiso.members.services import member_code
+from hoiso.org.models import Unit
 
 try:  # the driver's own error, raised through COPY, which Django does not wrap
     from psycopg import errors as _pg_errors
@@ -75,6 +81,11 @@ class Writer:
                if f.attname != "history_id" and f.attname not in extra]  # fmt: skip
         self.history_columns = [*own, *extra]
         self.history_from = [self.position[name] for name in own]
+        # The summary keys the written rows add, by unit path (added to the table at the
+        # end), and where the values they are counted from (tally.FIELDS) are in a row.
+        self.tally_by_path: dict[str, Counter] = {}
+        self.tally_from = [(name, self.position[Member._meta.get_field(name).attname])
+                           for name in tally.FIELDS]  # fmt: skip
 
     def write(self, rows: list[RowPlan]) -> None:
         todo = [r for r in rows if r.action in (CREATE, UPDATE, UNCHANGED)]
@@ -119,6 +130,7 @@ class Writer:
             self._create_postgres(new)
         else:
             self._create_portable(new)
+        befores = [self._tally_values(r.member) for r in updated]
         changed = [self._changed_member(r) for r in updated]
         fields = sorted({k for r in updated for k in r.data} | {"updated_at"}
                         | ({"name_folded", "name_sort"} if any("full_name" in r.data for r in updated) else set()))  # fmt: skip
@@ -145,6 +157,57 @@ class Writer:
         self.counts.created += len(created)
         self.counts.updated += len(updated)
         self.counts.unchanged += sum(r.action == UNCHANGED for r in rows)
+        self._count(new, befores, changed)
+
+    def _tally_values(self, member: Member) -> dict:
+        return {name: getattr(member, name) for name in tally.FIELDS}
+
+    def _count(self, new: list[list], befores: list[dict], changed: list) -> None:
+        """Add the keys of tally.member_keys of the written rows to `tally_by_path`, counted
+        a column at a time: a new member once, an updated one once with her values after and
+        minus once with those before (an import changes no status and writes no LEFT event,
+        so her "left:" keys stay as they were)."""
+        names = [name for name, _i in self.tally_from]
+        positions = [i for _name, i in self.tally_from]
+        status, path = names.index("status"), names.index("unit_path")
+        added = [tuple(values[i] for i in positions) for values in new]
+        added += [tuple(values[i] for i in positions) for _m, values in changed]
+        taken = [tuple(before[name] for name in names) for before in befores]
+        for sign, rows in ((1, added), (-1, taken)):
+            grouped: dict[str, list[tuple]] = {}
+            for r in rows:
+                if r[status] not in tally.CLOSED:
+                    grouped.setdefault(r[path], []).append(r)
+            for p, group in grouped.items():
+                found = self.tally_by_path.setdefault(p, Counter())
+                found["total"] += sign * len(group)
+                columns = list(zip(*group, strict=True))
+                for dimension in tally.DIMENSIONS:
+                    for value, n in Counter(columns[names.index(dimension.field)]).items():
+                        key = dimension.key(value)
+                        if key:
+                            found[key] += sign * n
+
+    def apply_tally(self) -> None:
+        """Add what the written rows changed to the summary counts of every tallied unit
+        above them (call once, after the last chunk, in the import's transaction), through
+        tally.apply once per set of tallied units above the rows (a commune's branches and
+        groups share one)."""
+        by_path = self.tally_by_path
+        self.tally_by_path = {}
+        ids = {p: [int(s) for s in p.split(".") if s] for p in by_path}
+        tallied = set(Unit.objects.filter(pk__in={i for v in ids.values() for i in v},
+                                          kind__in=tally.TALLIED_KINDS).values_list("pk", flat=True))  # fmt: skip
+        groups: dict[tuple, tuple[str, Counter]] = {}
+        for p, keys in by_path.items():
+            above = tuple(i for i in ids[p] if i in tallied)
+            if above not in groups:
+                groups[above] = (p, Counter())
+            groups[above][1].update(keys)
+        for above, (p, keys) in sorted(groups.items()):
+            keys = Counter({k: n for k, n in keys.items() if n})
+            if above and keys:
+                tally.apply(None, tally.Footprint(p, keys))
 
     def _new_member(self, row: RowPlan) -> list:
         """The record member_admit would save, as column values (id first, filled later)."""
