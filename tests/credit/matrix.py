@@ -13,8 +13,8 @@ Who gets what, at the group's unit (else 404):
   VIEW            the start page and the list of groups (each persona her current unit's;
                   nothing of A for the sibling and the branch leader of a1)
   VIEW_PERSONAL   a group's page, savings statements, loans
-  MANAGE_CREDIT   group create/edit/members, savings open/deposit/withdraw, application,
-                  disbursement, repayment, early repayment
+  MANAGE_CREDIT   group create/edit/members, savings open/deposit/withdraw/close, application,
+                  disbursement, repayment, early repayment, closing a loan that owes nothing
   APPROVE_CREDIT  the approval queue's decisions, reject, reschedule, write off, reverse
 The approval queue is a list: everyone signed in gets 200, with only what she may decide."""
 
@@ -70,6 +70,13 @@ def pages_world(w) -> dict:
     services.loan_approve(actor=admin, loan=fresh, on=datetime.date(2025, 3, 2))
     services.loan_disburse(actor=xa, loan=fresh, on=datetime.date.today())
     made["fresh"] = fresh
+    made["empty_account"] = services.savings_open(  # nothing paid in: it can be closed
+        actor=xa,
+        group=group,
+        member=applicant,
+        product=Programme.objects.get(code="TKTN"),
+        opened_on=datetime.date(2025, 3, 1),
+    )
     w._credit_pages = made
     return made
 
@@ -179,6 +186,11 @@ def specs() -> list:
         Spec("credit:savings_withdraw", _url("credit:savings_withdraw", "account")),
         Spec("credit:savings_withdraw", _url("credit:savings_withdraw", "account"), method="post",
              writes=True, data=money),
+        Spec("credit:savings_close", _url("credit:savings_close", "empty_account")),
+        Spec("credit:savings_close", _url("credit:savings_close", "empty_account"), method="post",
+             writes=True, data=day),
+        Spec("credit:savings_close", _url("credit:savings_close", "account"), method="post",
+             data=day, label="with a balance", refused=("xa_officer", "tinh_admin")),
         Spec("credit:loan_apply", _url("credit:loan_apply", "group")),
         Spec("credit:loan_apply", _url("credit:loan_apply", "group"), method="post", writes=True,
              data=_application),
@@ -206,6 +218,9 @@ def specs() -> list:
         Spec("credit:loan_writeoff", _url("credit:loan_writeoff", "loan")),
         Spec("credit:loan_writeoff", _url("credit:loan_writeoff", "loan"), method="post",
              writes=True, data=reason),
+        Spec("credit:loan_close", _url("credit:loan_close", "loan")),
+        Spec("credit:loan_close", _url("credit:loan_close", "loan"), method="post", data=day,
+             label="still owing", refused=("xa_officer", "tinh_admin")),
         Spec("credit:entry_reverse", _url("credit:entry_reverse", "repayment")),
         Spec("credit:entry_reverse", _url("credit:entry_reverse", "repayment"), method="post",
              writes=True, data=reason),

@@ -98,6 +98,33 @@ def test_sheet_page_shows_what_each_member_owes(client, group, meeting, xa_offic
 
 
 @pytest.mark.portable
+def test_a_past_days_sheet_is_that_days(client, group, meeting, savings, xa_officer):
+    """Paid after the meeting (outside it): the meeting's sheet still shows what was due then,
+    the next meeting's shows what is left."""
+    services.loan_repay(actor=xa_officer, loan=meeting, amount=1_024_000,
+                        on=FEB10 + datetime.timedelta(days=2))  # fmt: skip
+    services.savings_deposit(actor=xa_officer, account=savings["compulsory"], amount=50_000,
+                             on=FEB10 + datetime.timedelta(days=2))  # fmt: skip
+    then = services.collection_sheet(group=group, on=FEB10)
+    line = next(line for line in then.lines if line.loans)
+    (loan,) = line.loans
+    assert (loan.outstanding, loan.principal_due, loan.interest_due) == (
+        3_000_000,
+        1_000_000,
+        24_000,
+    )
+    assert {s.account.pk: s.balance for s in line.savings}[savings["compulsory"].pk] == 0
+    after = services.collection_sheet(group=group, on=datetime.date(2025, 3, 10))
+    (loan,) = next(line for line in after.lines if line.loans).loans
+    assert loan.outstanding == 2_000_000
+    client.force_login(xa_officer)
+    page = client.get(_url("credit:sheet", group)).content.decode()
+    assert "1.024.000" in page and "3.000.000" in page
+    before = services.collection_sheet(group=group, on=D0 - datetime.timedelta(days=1))
+    assert not any(line.loans for line in before.lines)  # not yet disbursed that day
+
+
+@pytest.mark.portable
 def test_sheet_pdf_is_a_pdf_with_the_members_names(client, group, meeting, xa_officer):
     from pypdf import PdfReader
 

@@ -307,3 +307,17 @@ def test_approvals_and_loan_page_query_counts_do_not_grow(client, group, make_lo
         services.loan_repay(actor=xa_officer, loan=loan, amount=1_050_000,
                             on=datetime.date(2025, month, 10))  # fmt: skip
     assert [queries(client, url) for url in urls] == before
+
+
+def test_a_loan_that_still_owes_cannot_be_closed(client, make_loan, xa_officer):
+    loan = make_loan(amount=6_000_000)
+    client.force_login(xa_officer)
+    page = client.get(reverse("credit:loan_detail", args=[loan.pk])).content.decode()
+    assert reverse("credit:loan_repay", args=[loan.pk]) in page
+    assert reverse("credit:loan_close", args=[loan.pk]) not in page  # offered once it owes nothing
+    with nothing_written():
+        response = client.post(reverse("credit:loan_close", args=[loan.pk]), {"on": "2025-02-01"})
+    assert response.status_code == 200
+    assert "The loan still owes" in response.content.decode()
+    loan.refresh_from_db()
+    assert loan.status == "active"

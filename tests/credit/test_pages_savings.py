@@ -164,3 +164,30 @@ def test_rates_are_written_in_the_pages_language():
         assert [rate(Decimal(r)) for r in ("0.6600", "0.6875", "1.0000")] == ["0,66", "0,6875", "1"]
     with translation.override("en"):
         assert rate(Decimal("0.5500")) == "0.55"
+
+
+def test_an_account_closes_once_paid_out(client, savings, xa_officer):
+    account = savings["voluntary"]
+    services.savings_deposit(actor=xa_officer, account=account, amount=20_000, on=DAY)
+    client.force_login(xa_officer)
+    url = reverse("credit:savings_close", args=[account.pk])
+    assert (
+        url not in client.get(reverse("credit:savings_detail", args=[account.pk])).content.decode()
+    )
+    with nothing_written():
+        response = client.post(url, {"on": "2025-01-20"})
+    message = "Pay out the balance before closing the account."
+    assert response.status_code == 200 and message in response.content.decode() and vi(message)
+    services.savings_withdraw(actor=xa_officer, account=account, amount=20_000,
+                              on=datetime.date(2025, 1, 20))  # fmt: skip
+    assert url in client.get(reverse("credit:savings_detail", args=[account.pk])).content.decode()
+    response = client.post(url, {"on": "2025-01-21"})
+    assert response["Location"] == reverse("credit:savings_detail", args=[account.pk])
+    account.refresh_from_db()
+    assert (account.status, account.closed_on) == ("closed", datetime.date(2025, 1, 21))
+    page = client.get(reverse("credit:savings_detail", args=[account.pk])).content.decode()
+    assert reverse("credit:savings_deposit", args=[account.pk]) not in page
+    with nothing_written():  # nothing is posted to a closed account
+        response = client.post(reverse("credit:savings_deposit", args=[account.pk]),
+                               {"amount": "50.000", "on": "2025-01-22"})  # fmt: skip
+    assert response.status_code == 200

@@ -93,6 +93,29 @@ def test_par30_and_ageing_as_of_a_day(client, tree, group, book, xa_officer):
 
 
 @pytest.mark.portable
+def test_the_par_page_lists_the_loans_to_chase(client, tree, group, book, xa_officer):
+    hn, qh = book
+    client.force_login(xa_officer)
+    response = _get(client, "credit:par", unit=tree.a.pk, on="20/03/2025")
+    late = response.context["late"]
+    # longest overdue first: the own-fund loan (due 10/02, 38 days), then the poor-household
+    # loan (its 10/03 instalment, 10 days)
+    assert [(r.loan.pk, r.arrears.days) for r in late] == [(qh.pk, 38), (hn.pk, 10)]
+    assert response.context["late_count"] == 2
+    page = response.content.decode()
+    assert NAMES[0] in page and reverse("credit:loan_detail", args=[qh.pk]) in page
+    early = _get(client, "credit:par", unit=tree.a.pk, on="05/02/2025")
+    assert (
+        early.context["late"] == []
+        and "No loan was overdue on 05/02/2025." in early.content.decode()
+    )
+    shown, count = selectors.late_payers(user=xa_officer, unit=tree.a, limit=1,
+                                         items=selectors.arrears_in(user=xa_officer, unit=tree.a,
+                                                                    on=datetime.date(2025, 3, 20)))  # fmt: skip
+    assert [r.loan.pk for r in shown] == [qh.pk] and count == 2
+
+
+@pytest.mark.portable
 def test_trial_balance_debits_equal_credits(client, tree, group, book, tinh_admin):
     client.force_login(tinh_admin)
     for unit in (tree.a, tree.p):
@@ -165,6 +188,8 @@ def test_a_viewer_reads_figures_but_not_the_lists(client, tree, group, book):
         assert _get(client, name, group=group.pk).status_code == 404, name
     page = _get(client, "credit:portfolio", unit=tree.a.pk).content.decode()
     assert reverse("credit:export_savings") not in page
+    par = _get(client, "credit:par", unit=tree.a.pk, on="20/03/2025")
+    assert "late" not in par.context and NAMES[0] not in par.content.decode()  # no names
 
 
 @pytest.mark.portable

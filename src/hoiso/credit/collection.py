@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, Subquery, Sum
+from django.db.models import F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -100,29 +101,51 @@ class CollectionSheet:
 
 
 def collection_sheet(*, group: SavingsGroup, on: datetime.date) -> CollectionSheet:
-    """For each current member of `group`: her running loans with principal and interest due
+    """For each member of `group` on `on`: her running loans with principal and interest due
     by `on` (overdue: due before it), penalty, and her savings with the compulsory monthly
     amount. A constant number of queries whatever the size of the group. The caller has
-    checked the reader's scope (selectors.collection_sheet_for)."""
-    memberships = (GroupMembership.objects.filter(group=group, left_on__isnull=True)
-                   .select_related("member").order_by("member__name_sort", "member_id"))  # fmt: skip
+    checked the reader's scope (selectors.collection_sheet_for).
+
+    A past day's sheet is that day's: the members, loans and accounts of then, and only what
+    was posted by then (a later payment does not lower what was due at that meeting)."""
+    past = on < timezone.localdate()
+    memberships = GroupMembership.objects.filter(group=group, left_on__isnull=True)
+    loans = Loan.objects.filter(group=group, status=Loan.Status.ACTIVE)
+    accounts = SavingsAccount.objects.filter(group=group, status=SavingsAccount.Status.OPEN)
+    if past:
+        memberships = GroupMembership.objects.filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=on), group=group, joined_on__lte=on
+        )
+        loans = Loan.objects.filter(
+            Q(status=Loan.Status.ACTIVE) | Q(closed_on__gt=on, status__in=(Loan.Status.CLOSED, Loan.Status.WRITTEN_OFF)),
+            group=group, disbursed_on__lte=on)  # fmt: skip
+        accounts = SavingsAccount.objects.filter(
+            Q(status=SavingsAccount.Status.OPEN) | Q(closed_on__gt=on), group=group,
+            opened_on__lte=on)  # fmt: skip
+    memberships = memberships.select_related("member").order_by("member__name_sort", "member_id")
     lines = {m.member_id: SheetLine(m.member) for m in memberships}
-    loans = list(Loan.objects.filter(group=group, status=Loan.Status.ACTIVE, member_id__in=lines)
-                 .select_related("programme").order_by("pk"))  # fmt: skip
+    loans = list(loans.filter(member_id__in=lines).select_related("programme").order_by("pk"))
     for loan in loans:
         loan.group = group
-    for _loan_id, st in loanstate.states(loans, due_by=on, light=True).items():
+    states = loanstate.states(loans, due_by=on, light=True, as_of=on if past else None)
+    for _loan_id, st in states.items():
         due = st.due_now(on)
         lines[st.loan.member_id].loans.append(SheetLoan(
             st.loan, st.principal_outstanding, due["principal"], due["interest"], due["penalty"],
             due["overdue_principal"], due["overdue_interest"]))  # fmt: skip
-    accounts = (SavingsAccount.objects.filter(group=group, status=SavingsAccount.Status.OPEN,
-                                              member_id__in=lines)
-                .select_related("product").order_by("kind", "pk"))  # fmt: skip
+    accounts = list(accounts.filter(member_id__in=lines).select_related("product")
+                    .order_by("kind", "pk"))  # fmt: skip
+    balances = {acct.pk: acct.balance for acct in accounts}
+    if past and accounts:
+        balances = dict.fromkeys(balances, 0) | {
+            row["account__savings_account_id"]: -row["t"]
+            for row in Posting.objects.filter(account__savings_account__in=accounts, date__lte=on)
+            .values("account__savings_account_id").annotate(t=Sum("amount")).order_by()
+        }  # fmt: skip
     for acct in accounts:
         compulsory = acct.kind == Programme.SavingsKind.COMPULSORY
         expected = acct.product.min_deposit if compulsory else 0
-        lines[acct.member_id].savings.append(SheetSavings(acct, acct.balance, expected))
+        lines[acct.member_id].savings.append(SheetSavings(acct, balances[acct.pk], expected))
     submission = CollectionSubmission.objects.filter(group=group, on=on).first()
     return CollectionSheet(group, on, list(lines.values()), submission)
 

@@ -137,12 +137,14 @@ class _Row(NamedTuple):
 
 
 def states(loans: Iterable[Loan], *, due_by: datetime.date | None = None,
-           light: bool = False) -> dict[int, LoanState]:  # fmt: skip
+           light: bool = False, as_of: datetime.date | None = None) -> dict[int, LoanState]:  # fmt: skip
     """The states of many loans in three queries (the collection sheet). With `due_by`, only
     the instalments falling due by that day are read: enough for `due_now(due_by)` and the
     balances (payments go oldest first, so later instalments change nothing before them),
     not for `owed`, `dues` or the schedule. With `light`, the instalments are plain rows
-    with the same attributes (number, due_date, principal, interest), not model instances."""
+    with the same attributes (number, due_date, principal, interest), not model instances.
+    With `as_of`, only postings dated by that day count (a past meeting's sheet); the
+    schedule is the one in force now."""
     loans = list(loans)
     ids = [loan.pk for loan in loans]
     schedules_by_loan = current_schedule(ids)
@@ -157,8 +159,10 @@ def states(loans: Iterable[Loan], *, due_by: datetime.date | None = None,
     for inst in instalments:
         rows[inst.loan_id].append(inst)
     sums: dict[int, dict] = defaultdict(dict)
-    postings = (Posting.objects.filter(account__loan_id__in=ids)
-                .values("account__loan_id", "account__purpose", "kind")
+    postings = Posting.objects.filter(account__loan_id__in=ids)
+    if as_of is not None:
+        postings = postings.filter(date__lte=as_of)
+    postings = (postings.values("account__loan_id", "account__purpose", "kind")
                 .annotate(total=Sum("amount")).order_by())  # fmt: skip
     for row in postings:
         sums[row["account__loan_id"]][(row["account__purpose"], row["kind"])] = row["total"]

@@ -328,16 +328,50 @@ def portfolio(*, user, unit: Unit, start: datetime.date, end: datetime.date) -> 
     return unit_portfolio(unit=unit, start=start, end=end)
 
 
-def portfolio_by_child(*, user, unit: Unit, start: datetime.date,
-                       end: datetime.date) -> list[tuple[Unit | None, Portfolio]]:  # fmt: skip
+def arrears_in(*, user, unit: Unit, on: datetime.date) -> list[overdue.Arrears]:
+    """Every loan with principal outstanding in `unit`'s subtree on `on`, with its days and
+    amounts overdue (three queries): computed once by a page that shows it several ways and
+    handed to ageing, par30 and portfolio_by_child as `items`."""
+    _check_unit(user, unit)
+    return list(overdue.arrears(on=on, paths=[unit.path]).values())
+
+
+@dataclass(frozen=True)
+class LatePayer:
+    loan: Loan
+    arrears: overdue.Arrears
+
+    @property
+    def overdue(self) -> int:
+        return self.arrears.overdue_principal + self.arrears.overdue_interest
+
+
+def late_payers(*, user, unit: Unit, items: list[overdue.Arrears],
+                limit: int = 100) -> tuple[list[LatePayer], int]:  # fmt: skip
+    """The loans of `items` with something overdue, longest overdue first (then the larger
+    overdue amount), at most `limit` of them with the borrower and group, and how many there
+    are in all. Names are personal data: VIEW_PERSONAL on the unit (else 404)."""
+    _check_unit(user, unit, Action.VIEW_PERSONAL)
+    late = sorted((a for a in items if a.days > 0),
+                  key=lambda a: (-a.days, -(a.overdue_principal + a.overdue_interest), a.loan_id))  # fmt: skip
+    shown = late[:limit]
+    loans = Loan.objects.select_related("member", "group").in_bulk([a.loan_id for a in shown])
+    return [LatePayer(loans[a.loan_id], a) for a in shown], len(late)
+
+
+def portfolio_by_child(*, user, unit: Unit, start: datetime.date, end: datetime.date,
+                       items: list[overdue.Arrears] | None = None,
+                       ) -> list[tuple[Unit | None, Portfolio]]:  # fmt: skip
     """The portfolio split by the units one level below `unit` (province → communes,
     commune → branches), plus (None, …) for what is held at `unit` itself. The parts add up
-    to `portfolio(unit)`. A constant number of queries."""
+    to `portfolio(unit)`. A constant number of queries. `items`: arrears_in(unit, end), when
+    the caller has them already."""
     _check_unit(user, unit)
     width = len(unit.path) + PATH_SEGMENT_WIDTH + 1
     children = {c.path: c for c in Unit.objects.filter(parent=unit)}
     figures: dict[str, Portfolio] = defaultdict(Portfolio)
-    items = list(overdue.arrears(on=end, paths=[unit.path]).values())
+    if items is None:
+        items = list(overdue.arrears(on=end, paths=[unit.path]).values())
     members = _borrowers(a.loan_id for a in items)
     by_child: dict[str, list] = defaultdict(list)
     for a in items:
@@ -385,25 +419,31 @@ def portfolio_by_group(*, user, unit: Unit, start: datetime.date,
     return sorted(((groups_[pk], fig) for pk, fig in figures.items()), key=lambda r: r[0].name)
 
 
-def ageing(*, user, unit: Unit, on: datetime.date) -> dict[str, dict[str, int]]:
+def ageing(*, user, unit: Unit, on: datetime.date,
+           items: list[overdue.Arrears] | None = None) -> dict[str, dict[str, int]]:  # fmt: skip
     """Loans and principal outstanding by bucket of days overdue (1–30 … over 180), plus
-    "current" (not overdue)."""
+    "current" (not overdue). `items`: arrears_in(unit, on), when the caller has them."""
     _check_unit(user, unit)
     result = {name: {"loans": 0, "outstanding": 0} for name, *_ in overdue.BUCKETS}
     result["current"] = {"loans": 0, "outstanding": 0}
-    for a in overdue.arrears(on=on, paths=[unit.path]).values():
+    if items is None:
+        items = overdue.arrears(on=on, paths=[unit.path]).values()
+    for a in items:
         slot = result[a.bucket or "current"]
         slot["loans"] += 1
         slot["outstanding"] += a.outstanding
     return result
 
 
-def par30(*, unit: Unit, on: datetime.date, user=None) -> Ratio:
+def par30(*, unit: Unit, on: datetime.date, user=None,
+          items: list[overdue.Arrears] | None = None) -> Ratio:  # fmt: skip
     """PAR30 of `unit`'s subtree on `on`: outstanding principal of loans with an instalment
-    more than 30 days overdue over all outstanding principal, from postings dated by `on`."""
+    more than 30 days overdue over all outstanding principal, from postings dated by `on`.
+    `items`: arrears_in(unit, on), when the caller has them."""
     if user is not None:
         _check_unit(user, unit)
-    items = overdue.arrears(on=on, paths=[unit.path]).values()
+    if items is None:
+        items = overdue.arrears(on=on, paths=[unit.path]).values()
     return Ratio(
         sum(a.outstanding for a in items if a.days > 30), sum(a.outstanding for a in items)
     )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tiet-kiem/<int:pk>/", views_savings.savings_detail, name="savings_detail"),
     path("tiet-kiem/<int:pk>/gui/", views_savings.savings_deposit, name="savings_deposit"),
     path("tiet-kiem/<int:pk>/rut/", views_savings.savings_withdraw, name="savings_withdraw"),
+    path("tiet-kiem/<int:pk>/dong/", views_savings.savings_close, name="savings_close"),
     path("duyet-vay/", views_loans.approvals, name="approvals"),
     path("vay/<int:pk>/", views_loans.loan_detail, name="loan_detail"),
     path("vay/<int:pk>/duyet/", views_loans.loan_approve, name="loan_approve"),
@@ -26,5 +27,6 @@ urlpatterns = [
     path("vay/<int:pk>/tat-toan/", views_loans.loan_early, name="loan_early"),
     path("vay/<int:pk>/dieu-chinh-ky-han/", views_loans.loan_reschedule, name="loan_reschedule"),
     path("vay/<int:pk>/xoa-no/", views_loans.loan_writeoff, name="loan_writeoff"),
+    path("vay/<int:pk>/dong/", views_loans.loan_close, name="loan_close"),
     path("but-toan/<int:pk>/dao/", views_loans.entry_reverse, name="entry_reverse"),
 ]

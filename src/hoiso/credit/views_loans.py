@@ -303,6 +303,24 @@ def loan_writeoff(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def loan_close(request, pk):
+    """Close a running loan that owes nothing (a repayment closes a loan itself; this is for one
+    left open, e.g. after a reversal of a reversal was posted again)."""
+    loan = selectors.loan_for(user=request.user, pk=pk, action=Action.MANAGE_CREDIT)
+    form = forms.DayForm(request.POST or None)
+    done = submit(request, form,
+                  lambda d: services.loan_close(actor=request.user, loan=loan, on=d["on"]),
+                  _("The loan has been closed."))  # fmt: skip
+    if done:
+        return redirect("credit:loan_detail", loan.pk)
+    return _loan_page(request, loan, "credit/loan_action.html", form, dues=_dues(loan, today()),
+                      title=_("Close the loan"), icon="lock", button=_("Close the loan"),
+                      explain=_("A loan is closed when it owes nothing: no principal, interest "
+                                "or penalty. Nothing can be posted to a closed loan."))  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def entry_reverse(request, pk):
     """Undo a mistaken repayment, deposit, withdrawal or disbursement: a new entry with every
     posting negated, linked to the original, which stays."""

@@ -36,6 +36,7 @@ from hoiso.credit.views_meetings import parse_day
 from hoiso.org.models import Unit
 from hoiso.org.selectors import unit_get
 
+LATE_SHOWN = 100  # loans listed on the PAR page, longest overdue first
 BUCKET_LABELS = {
     "current": gettext_lazy("Not overdue"),
     "1_30": gettext_lazy("1–30 days"),
@@ -113,7 +114,8 @@ def par(request):
     """PAR30 and the ageing of the outstanding principal as of a day (?on=)."""
     unit = _unit(request)
     on = _on(request)
-    ageing = selectors.ageing(user=request.user, unit=unit, on=on)
+    items = selectors.arrears_in(user=request.user, unit=unit, on=on)  # once for the whole page
+    ageing = selectors.ageing(user=request.user, unit=unit, on=on, items=items)
     outstanding = sum(slot["outstanding"] for slot in ageing.values())
     names = ["current"] + [bucket[0] for bucket in BUCKETS]
     rows = [{"name": name, "label": BUCKET_LABELS[name], "loans": ageing[name]["loans"],
@@ -123,9 +125,20 @@ def par(request):
     return render(request, "credit/report_par.html", _context(request, unit, "par",
         on=on, rows=rows, outstanding=outstanding,
         loans=sum(r["loans"] for r in rows),
-        par30=selectors.par30(unit=unit, on=on, user=request.user),
-        **_active_children(selectors.portfolio_by_child(user=request.user, unit=unit, start=on, end=on)),
+        par30=selectors.par30(unit=unit, on=on, user=request.user, items=items),
+        **_active_children(selectors.portfolio_by_child(user=request.user, unit=unit, start=on,
+                                                        end=on, items=items)),
+        **_late_payers(request, unit, items),
     ))  # fmt: skip
+
+
+def _late_payers(request, unit: Unit, items) -> dict:
+    """The loans to chase, for those who may see the borrowers' names."""
+    if not user_can(request.user, Action.VIEW_PERSONAL, unit.path):
+        return {}
+    late, late_count = selectors.late_payers(user=request.user, unit=unit, items=items,
+                                             limit=LATE_SHOWN)  # fmt: skip
+    return {"late": late, "late_count": late_count, "show_late": True}
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Savings pages: open a compulsory or voluntary account for a group member, the statement with
-its running balance, deposits (at least the product's minimum, 5.000 đ) and withdrawals (never
-beyond the balance). Reads need VIEW_PERSONAL, writes MANAGE_CREDIT (see views_groups)."""
+its running balance, deposits (at least the product's minimum, 5.000 đ), withdrawals (never
+beyond the balance) and closing an account paid out. Reads need VIEW_PERSONAL, writes
+MANAGE_CREDIT (see views_groups)."""
 
 from __future__ import annotations
 
@@ -91,3 +92,23 @@ def savings_withdraw(request, pk):
                        title=_("Savings withdrawal"),
                        success=_("The withdrawal of %(amount)s has been posted."),
                        template_extra={"kind": "withdrawal"})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def savings_close(request, pk):
+    """Close an account whose balance has been paid out: nothing can be posted to it after."""
+    account = selectors.savings_account_for(user=request.user, pk=pk, action=Action.MANAGE_CREDIT)
+    form = forms.DayForm(request.POST or None)
+    done = submit(
+        request, form,
+        lambda d: services.savings_close(actor=request.user, account=account, on=d["on"]),
+        _("Savings account %(number)s has been closed.") % {"number": account.number},
+    )  # fmt: skip
+    if done:
+        return redirect("credit:savings_detail", account.pk)
+    return render(request, "credit/savings_form.html", {
+        "account": account, "group": account.group, "form": form,
+        "title": _("Close the savings account"), "kind": "close",
+        "balance": selectors.savings_balance(account=account),
+    })  # fmt: skip
