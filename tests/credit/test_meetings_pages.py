@@ -125,6 +125,22 @@ def test_a_past_days_sheet_is_that_days(client, group, meeting, savings, xa_offi
 
 
 @pytest.mark.portable
+def test_savings_paid_in_that_day_count_towards_the_compulsory_amount(group, meeting, savings,
+                                                                      xa_officer):  # fmt: skip
+    def expected():
+        sheet = services.collection_sheet(group=group, on=FEB10)
+        return {s.account.pk: s.expected for line in sheet.lines for s in line.savings}
+
+    compulsory, voluntary = savings["compulsory"], savings["voluntary"]
+    assert expected() == {compulsory.pk: 10_000, voluntary.pk: 0}
+    services.savings_deposit(actor=xa_officer, account=compulsory, amount=10_000,
+                             on=FEB10 - datetime.timedelta(days=1))  # fmt: skip
+    assert expected()[compulsory.pk] == 10_000  # the day before: not this meeting's
+    services.savings_deposit(actor=xa_officer, account=compulsory, amount=15_000, on=FEB10)
+    assert expected()[compulsory.pk] == 0  # paid in that day, more than the amount: nothing
+
+
+@pytest.mark.portable
 def test_sheet_pdf_is_a_pdf_with_the_members_names(client, group, meeting, xa_officer):
     from pypdf import PdfReader
 

@@ -72,7 +72,7 @@ class SheetLoan:
 class SheetSavings:
     account: SavingsAccount
     balance: int
-    expected: int  # the compulsory monthly saving; 0 for voluntary savings
+    expected: int  # the compulsory monthly saving not yet paid in that day; 0 for voluntary
 
 
 @dataclass
@@ -142,9 +142,21 @@ def collection_sheet(*, group: SavingsGroup, on: datetime.date) -> CollectionShe
             for row in Posting.objects.filter(account__savings_account__in=accounts, date__lte=on)
             .values("account__savings_account_id").annotate(t=Sum("amount")).order_by()
         }  # fmt: skip
+    # What was deposited on the day itself (at the meeting, once entered, or before it) counts
+    # towards the compulsory amount: the sheet shows what is still to be paid in.
+    compulsory = [a for a in accounts if a.kind == Programme.SavingsKind.COMPULSORY]
+    paid_in = {}
+    if compulsory:
+        paid_in = {
+            row["account__savings_account_id"]: -row["t"]
+            for row in Posting.objects.filter(account__savings_account__in=compulsory, date=on,
+                                              kind=Kind.DEPOSIT)
+            .values("account__savings_account_id").annotate(t=Sum("amount")).order_by()
+        }  # fmt: skip
     for acct in accounts:
-        compulsory = acct.kind == Programme.SavingsKind.COMPULSORY
-        expected = acct.product.min_deposit if compulsory else 0
+        expected = 0
+        if acct.kind == Programme.SavingsKind.COMPULSORY:
+            expected = max(acct.product.min_deposit - paid_in.get(acct.pk, 0), 0)
         lines[acct.member_id].savings.append(SheetSavings(acct, balances[acct.pk], expected))
     submission = CollectionSubmission.objects.filter(group=group, on=on).first()
     return CollectionSheet(group, on, list(lines.values()), submission)
