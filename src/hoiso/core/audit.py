@@ -27,6 +27,24 @@ def group_label(group: str) -> str:
     return str(_GROUPS.get(group, group))
 
 
+def _entry(actor: Any, action: str, obj: models.Model | None, unit_path: str,
+           details: dict | None) -> AuditEntry:  # fmt: skip
+    if not unit_path and obj is not None:
+        unit_path = getattr(obj, "path", "") or getattr(obj, "unit_path", "") or ""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry(
+        actor=actor if is_user else None,
+        actor_name=(actor.get_username() if is_user else "system")[:150],
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        unit_path=unit_path,
+        ip=client_ip.get(),
+        details=details or {},
+    )
+
+
 def record(
     *,
     actor: Any,
@@ -37,17 +55,14 @@ def record(
 ) -> AuditEntry:
     """Append one audit row. `unit_path` scopes who may read it; it defaults to the
     object's own path when the object belongs to a unit."""
-    if not unit_path and obj is not None:
-        unit_path = getattr(obj, "path", "") or getattr(obj, "unit_path", "") or ""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_name=(actor.get_username() if is_user else "system")[:150],
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:255] if obj is not None else "",
-        unit_path=unit_path,
-        ip=client_ip.get(),
-        details=details or {},
+    entry = _entry(actor, action, obj, unit_path, details)
+    entry.save(force_insert=True)
+    return entry
+
+
+def record_many(*, actor: Any, rows: list[tuple[str, models.Model, dict]]) -> list[AuditEntry]:
+    """The rows `record(actor=actor, action=…, obj=…, details=…)` would append one by one,
+    in one INSERT (a bulk write: a meeting's collections, dozens of entries at once)."""
+    return AuditEntry.objects.bulk_create(
+        [_entry(actor, action, obj, "", details) for action, obj, details in rows]
     )

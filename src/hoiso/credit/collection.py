@@ -22,8 +22,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hoiso.core import audit
-from hoiso.core.context import client_ip
-from hoiso.core.models import AuditEntry
 from hoiso.core.permissions import Action
 from hoiso.credit import allocation, loanstate
 from hoiso.credit.ledger import (
@@ -338,8 +336,8 @@ def _post_lines(actor, submission, key, on, lines, loans, accounts) -> tuple[int
     made = post_many(entries)
     by_spec = {id(spec): entry for spec, entry in zip(entries, made, strict=True)}
     _update_caches(on, changed_loans, changed_savings)
-    _audit_rows(actor, [(action, obj, {**details, "entry": by_spec[id(spec)].pk})
-                        for spec, action, obj, details in audits])  # fmt: skip
+    audit.record_many(actor=actor, rows=[(action, obj, {**details, "entry": by_spec[id(spec)].pk})
+                                         for spec, action, obj, details in audits])  # fmt: skip
     return repaid, deposited, len(todo)
 
 
@@ -361,17 +359,3 @@ def _update_caches(on, loans: dict[int, Loan], savings: dict[int, SavingsAccount
         by_amount[acct.deposited].append(acct.pk)
     for amount, ids in by_amount.items():
         SavingsAccount.objects.filter(pk__in=ids).update(balance=F("balance") + amount)
-
-
-def _audit_rows(actor, rows: list[tuple[str, object, dict]]) -> None:
-    """The rows `audit.record(actor=actor, action=…, obj=…, details=…)` writes, in one
-    insert (same fields, same order)."""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    AuditEntry.objects.bulk_create([
-        AuditEntry(actor=actor if is_user else None,
-                   actor_name=(actor.get_username() if is_user else "system")[:150],
-                   action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-                   object_repr=str(obj)[:255],
-                   unit_path=getattr(obj, "path", "") or getattr(obj, "unit_path", "") or "",
-                   ip=client_ip.get(), details=details)
-        for action, obj, details in rows])  # fmt: skip
