@@ -254,6 +254,10 @@ def specs():
         ),
         Spec("contests:quiz_round_results", _url("contests:quiz_round_results", "closed_round")),
         Spec(
+            "contests:quiz_round_results_xlsx",
+            _url("contests:quiz_round_results_xlsx", "closed_round"),
+        ),
+        Spec(
             "contests:quiz_round_rank",
             _url("contests:quiz_round_rank", "closed_round"),
             method="post",

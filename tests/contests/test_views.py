@@ -232,6 +232,37 @@ def test_results_winners_and_certificates(client, contest, xa_officer, english):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
+def test_the_round_ranking_as_a_spreadsheet(client, contest, xa_officer, xa_officer_other, english):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from hoiso.core.models import AuditEntry
+
+    people = [public_person(contest, n) for n in range(1, 4)]
+    submitted_in_closed_round(contest, people)
+    round_ = closed_round(contest)
+    services.round_rank(actor=xa_officer, round_=round_)
+    url = reverse("contests:quiz_round_results_xlsx", args=[round_.pk])
+    client.force_login(xa_officer)
+    assert (
+        url in client.get(reverse("contests:quiz_round_results", args=[round_.pk])).content.decode()
+    )
+    response = client.get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))) \
+        .get_sheet_by_index(0).to_python()  # fmt: skip
+    assert rows[0][0] == contest.title and rows[3][:4] == ["Rank", "Order", "Prize", "Participant"]
+    body = rows[4:]
+    expected = list(round_.results.order_by("position").select_related("participant"))
+    assert [r[3] for r in body] == [r.participant.full_name for r in expected]
+    assert [int(r[0]) for r in body] == [r.rank for r in expected]
+    assert body[0][2] == "First prize" and body[0][4] == "Phường Ninh Kiều"
+    assert AuditEntry.objects.filter(action="contest.results_download").count() == 1
+    client.force_login(xa_officer_other)  # another commune's organiser
+    assert client.get(url).status_code == 404
+
+
 def test_review_lists_fast_crowded_and_shared_phones(client, contest, xa_officer, english):
     people = [public_person(contest, n) for n in range(1, 6)]
     people.append(public_person(contest, 9, name="Trần Thị Khác", phone="0900000001"))

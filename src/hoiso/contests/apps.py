@@ -31,5 +31,6 @@ class ContestsConfig(AppConfig):
                 "contest.import": _("Imported contest questions"),
                 "contest.rank": _("Ranked a contest round"),
                 "contest.winners": _("Published the winners of a round"),
+                "contest.results_download": _("Downloaded a round's ranking"),
             },
         )

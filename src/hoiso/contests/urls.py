@@ -24,6 +24,11 @@ urlpatterns = [
     path("quan-ly/<int:pk>/cau-hoi/nhap/", views.quiz_import, name="quiz_import"),
     path("quan-ly/cau-hoi/mau.xlsx", views.quiz_import_template, name="quiz_import_template"),
     path("quan-ly/vong/<int:pk>/ket-qua/", views.quiz_round_results, name="quiz_round_results"),
+    path(
+        "quan-ly/vong/<int:pk>/ket-qua.xlsx",
+        views.quiz_round_results_xlsx,
+        name="quiz_round_results_xlsx",
+    ),
     path("quan-ly/vong/<int:pk>/xep-hang/", views.quiz_round_rank, name="quiz_round_rank"),
     path(
         "quan-ly/vong/<int:pk>/cong-bo-giai/", views.quiz_round_publish, name="quiz_round_publish"

@@ -9,14 +9,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hoiso.contests import forms, importing, review, selectors, services
+from hoiso.contests import forms, importing, results_export, review, selectors, services
 from hoiso.contests.certificates import certificate_pdf
 from hoiso.contests.models import Contest, Result
+from hoiso.core import audit
 from hoiso.core.errors import ServiceError
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
@@ -271,6 +273,19 @@ def quiz_round_results(request, pk):
     return render(request, "contests/quiz_results.html", {
         "contest": round_.contest, "round": round_, "page": page, "over": round_.is_over(),
         "prizes": round_.contest.prize_counts()})  # fmt: skip
+
+
+@login_required
+@require_GET
+def quiz_round_results_xlsx(request, pk):
+    """The round's whole ranking as a spreadsheet (results_export); the download is audited:
+    it holds the participants' names."""
+    round_ = selectors.round_for(request.user, pk)
+    output, count = results_export.round_results_xlsx(round_)
+    audit.record(actor=request.user, action="contest.results_download", obj=round_.contest,
+                 details={"round": round_.number, "rows": count})  # fmt: skip
+    name = f"ket-qua-{slugify(round_.contest.title)[:40] or 'cuoc-thi'}-tuan-{round_.number}.xlsx"
+    return FileResponse(output, as_attachment=True, filename=name, content_type=results_export.XLSX)
 
 
 @login_required
