@@ -70,6 +70,7 @@ def pages_world(w) -> dict:
     services.loan_approve(actor=admin, loan=fresh, on=datetime.date(2025, 3, 2))
     services.loan_disburse(actor=xa, loan=fresh, on=datetime.date.today())
     made["fresh"] = fresh
+    group.programmes.add(Programme.objects.get(code="TKTN"))  # voluntary savings too
     made["empty_account"] = services.savings_open(  # nothing paid in: it can be closed
         actor=xa,
         group=group,

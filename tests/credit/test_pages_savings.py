@@ -72,6 +72,17 @@ def test_open_a_second_of_the_same_kind_is_refused(client, group, savings, xa_of
     )
 
 
+def test_a_product_the_group_does_not_run_is_refused(group, xa_officer, borrowers, programmes,
+                                                    english):  # fmt: skip
+    group.programmes.remove(programmes["TKTN"])
+    with (
+        nothing_written(),
+        pytest.raises(CreditError, match="does not take part in this programme"),
+    ):
+        services.savings_open(actor=xa_officer, group=group, member=borrowers[1],
+                              product=programmes["TKTN"], opened_on=DAY)  # fmt: skip
+
+
 def test_deposit_withdraw_and_the_statement(client, savings, xa_officer):
     account = savings["voluntary"]
     client.force_login(xa_officer)

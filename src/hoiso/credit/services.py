@@ -178,6 +178,8 @@ def savings_open(*, actor, group: SavingsGroup, member: Member, product: Program
     _require(actor, Action.MANAGE_CREDIT, group.unit_path)
     if product.product != Programme.Product.SAVINGS or not product.active:
         raise CreditError(_("This is not a savings product."))
+    if not group.programmes.filter(pk=product.pk).exists():
+        raise CreditError(_("The group does not take part in this programme."))
     if _open_membership(group, member) is None:
         raise CreditError(_("Only a member of the group can open savings in it."))
     if SavingsAccount.objects.filter(group=group, member=member, kind=product.savings_kind,
