@@ -38,12 +38,14 @@ import random
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from common import (
     create_postgres_database,
@@ -57,6 +59,7 @@ from common import (
 from common import with_database as other_database
 
 ROOT = Path(__file__).resolve().parent.parent
+CSRF = "".join(random.choice(string.ascii_letters + string.digits) for _n in range(32))
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
@@ -67,8 +70,9 @@ def free_port() -> int:
 
 
 def build(attempts: int, keys_file: Path) -> int:
-    """The contest, its open round and `attempts` open attempts; their keys and layouts go
-    to keys_file (one JSON line each) for the locust users. Returns the round's pk."""
+    """The contest, its open round and `attempts` open attempts; their keys and the forms
+    that submit them go to keys_file (one JSON line each) for the locust users. Returns the
+    round's pk."""
     from django.db import connection
     from django.utils import timezone
 
@@ -121,9 +125,12 @@ def build(attempts: int, keys_file: Path) -> int:
                     [q, rng.sample(options[q], len(options[q]))] for q in rng.sample(questions, 10)
                 ]
                 key, token = uuid.uuid4(), uuid.uuid4()
-                out.write(
-                    json.dumps({"key": str(key), "token": str(token), "layout": layout}) + "\n"
-                )
+                # the form as the attempt page posts it (the first option shown of each question:
+                # some right, some wrong, as the shuffle falls), ready for the locust users
+                form = [("csrfmiddlewaretoken", CSRF), ("token", str(token)),
+                        *((f"q{q}", str(shown[0])) for q, shown in layout),
+                        ("prediction", str(rng.randrange(5000)))]  # fmt: skip
+                out.write(json.dumps({"key": str(key), "body": urlencode(form)}) + "\n")
                 yield (round_.pk, first + n, key, token, "open", now, deadline, json.dumps(layout), "{}",
                        len(layout), f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}")  # fmt: skip
 
@@ -161,11 +168,12 @@ def pgbench_inserts(url: str, clients: int, seconds: int) -> float:
     return float(line.split("=")[1].split()[0])
 
 
-def serve(url: str, port: int, workers: int) -> subprocess.Popen:
+def serve(url: str, port: int, workers: int, threads: int = 1) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, DJANGO_DEBUG="false", PYTHONPATH=str(ROOT / "src"),
                DB_CONN_MAX_AGE="600", HOISO_CONTEST_RATE_PER_IP="240")  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "hoiso.config.wsgi", "--workers", str(workers),
+         "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning", "--preload",
          "--backlog", "2048"],
         cwd=ROOT, env=env, start_new_session=True)  # fmt: skip
@@ -202,7 +210,7 @@ def percentile(histogram: dict[str, int], fraction: float) -> float:
 def run_locust(port: int, keys: Path, offset: int, rate: int, users: int, seconds: int) -> dict:
     """One locust run; its figures from locust's JSON statistics."""
     env = dict(os.environ, BENCH_KEYS=str(keys), BENCH_OFFSET=str(offset), BENCH_RATE=str(rate),
-               BENCH_USERS=str(users))  # fmt: skip
+               BENCH_USERS=str(users), BENCH_CSRF=CSRF)  # fmt: skip
     out = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locust_submit.py"), "--headless",
          "--host", f"http://127.0.0.1:{port}", "-u", str(users), "-r", str(users), "-t", f"{seconds}s",

@@ -65,6 +65,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The quiz's submit, lean: serves a public attempt's common submit before the rest of the
+    # chain (its 302 has no body for a content policy to govern) and hands anything else on
+    # (hoiso/contests/fastpath.py).
+    "hoiso.contests.fastpath.QuizSubmitMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -117,6 +121,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # Prepared statements (Django turns psycopg's off): Django's own cursors bind parameters
+    # on the client and never prepare, so this serves only the psycopg cursors that ask for it
+    # — the quiz's lean submit (hoiso/contests/fastpath.py), whose statements would otherwise
+    # be planned again on every submit. No connection pooler stands between (deployment.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) are a PostgreSQL feature; on SQLite the same index is made
 # without the extra columns, which is what we want there.

@@ -256,15 +256,35 @@ def parse_answers(layout: list, raw: dict[str, list[str]]) -> dict[str, list[int
     return answers
 
 
-def score(layout: list, answers: dict[str, list[int]]) -> int:
-    """How many questions were answered exactly right (by option id)."""
+def raw_answers(post) -> dict[str, list[str]]:
+    """The answers of a submitted attempt form: every `q<question id>` field's values."""
+    return {name[1:]: post.getlist(name) for name in post
+            if name.startswith("q") and name[1:].isdigit()}  # fmt: skip
+
+
+def right_options(question_ids) -> dict[int, set[int]]:
+    """The right option ids of each question."""
     right: dict[int, set[int]] = {}
-    ids = [qid for qid, _options in layout]
     for question_id, option_id in Option.objects.filter(
-        question_id__in=ids, is_correct=True
+        question_id__in=question_ids, is_correct=True
     ).values_list("question_id", "pk"):
         right.setdefault(question_id, set()).add(option_id)
+    return right
+
+
+def count_right(layout: list, answers: dict[str, list[int]], right: dict[int, set[int]]) -> int:
+    """How many of the layout's questions were answered exactly right (by option id)."""
+    ids = [qid for qid, _options in layout]
     return sum(1 for qid in ids if right.get(qid) and set(answers.get(str(qid), [])) == right[qid])
+
+
+def score(layout: list, answers: dict[str, list[int]]) -> int:
+    """How many questions were answered exactly right (by option id)."""
+    return count_right(layout, answers, right_options([qid for qid, _options in layout]))
+
+
+def duration_ms(started_at, now) -> int:
+    return max(0, int((now - started_at).total_seconds() * 1000))
 
 
 def attempt_submit(
@@ -287,11 +307,11 @@ def attempt_submit(
         else:
             late = False
             answers = parse_answers(attempt.layout, raw_answers)
-            guess = _prediction(prediction)
+            guess = parse_prediction(prediction)
             attempt.answers, attempt.prediction = answers, guess
             attempt.correct = score(attempt.layout, answers)
             attempt.submitted_at = now
-            attempt.duration_ms = max(0, int((now - attempt.started_at).total_seconds() * 1000))
+            attempt.duration_ms = duration_ms(attempt.started_at, now)
             attempt.status = Attempt.Status.SUBMITTED
             attempt.save(update_fields=["answers", "prediction", "correct", "submitted_at",
                                         "duration_ms", "status"])  # fmt: skip
@@ -306,7 +326,7 @@ def attempt_submit(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _prediction(value) -> int:
+def parse_prediction(value) -> int:
     try:
         number = int(str(value).strip().replace(".", "").replace(",", "").replace(" ", ""))
     except (TypeError, ValueError):

@@ -21,8 +21,10 @@ from django.conf import settings
 from django.db import connection
 
 from hoiso.contests.models import RateCounter
+from hoiso.core.middleware import request_ip
 
 SWEEP_EVERY = 1000
+IP = "ip"
 
 _UPSERT = (
     "INSERT INTO {table} (key, slot, current, previous) VALUES (%s, %s, 1, 0) "
@@ -39,21 +41,35 @@ def _digest(ident: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}|{ident}".encode()).hexdigest()[:24]
 
 
+def upsert_sql() -> str:
+    """The counting statement; its parameters are `counter_params`' and it returns the
+    key's (current, previous) counts."""
+    return _UPSERT.format(table=connection.ops.quote_name(RateCounter._meta.db_table))
+
+
+def counter_params(scope: str, ident: str, *, window: int, now: float) -> list:
+    return [f"{scope}:{window}:{_digest(ident)}", int(now // window)]
+
+
+def within(current: int, previous: int, *, limit: int, window: int, now: float) -> bool:
+    """Whether the counts leave the key within `limit` per `window` s at `now`; now and then
+    (about one call in SWEEP_EVERY) the counters of windows long gone are deleted."""
+    if random.randrange(SWEEP_EVERY) == 0:
+        sweep(now)
+    weight = 1 - (now % window) / window
+    return previous * weight + current <= limit
+
+
 def hit(scope: str, ident: str, *, limit: int, window: int, now: float | None = None) -> bool:
     """Count one request of `ident`; True while it stays within `limit` per `window` s.
     Refused requests count too (whoever keeps knocking stays out)."""
     if not ident or limit <= 0:
         return True
     now = time.time() if now is None else now
-    slot = int(now // window)
-    table = connection.ops.quote_name(RateCounter._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT.format(table=table), [f"{scope}:{window}:{_digest(ident)}", slot])
+        cursor.execute(upsert_sql(), counter_params(scope, ident, window=window, now=now))
         current, previous = cursor.fetchone()
-    if random.randrange(SWEEP_EVERY) == 0:
-        sweep(now)
-    weight = 1 - (now % window) / window
-    return previous * weight + current <= limit
+    return within(current, previous, limit=limit, window=window, now=now)
 
 
 def sweep(now: float | None = None) -> int:
@@ -64,8 +80,18 @@ def sweep(now: float | None = None) -> int:
 
 
 def allow_ip(ip: str | None) -> bool:
-    return hit("ip", ip or "", limit=settings.HOISO_CONTEST_RATE_PER_IP,
+    return hit(IP, ip or "", limit=settings.HOISO_CONTEST_RATE_PER_IP,
                window=settings.HOISO_CONTEST_RATE_WINDOW)  # fmt: skip
+
+
+def allow_ip_of(request) -> bool:
+    """`allow_ip` for this request's address, counted once however many of the submit's
+    paths ask (the lean path of `fastpath` counts it and records the answer here before
+    handing over)."""
+    allowed = getattr(request, "_hoiso_ip_allowed", None)
+    if allowed is None:
+        allowed = request._hoiso_ip_allowed = allow_ip(request_ip(request))
+    return allowed
 
 
 def allow_phone(phone: str) -> bool:

@@ -134,10 +134,9 @@ def quiz_attempt(request, key):
     now = timezone.now()
     error = ""
     if request.method == "POST":
-        if not ratelimit.allow_ip(client_ip.get()):
+        if not ratelimit.allow_ip_of(request):
             return _too_many(request, attempt.round.contest)
-        raw = {name[1:]: request.POST.getlist(name) for name in request.POST
-               if name.startswith("q") and name[1:].isdigit()}  # fmt: skip
+        raw = quiz.raw_answers(request.POST)
         try:
             quiz.attempt_submit(key=attempt.key, token=request.POST.get("token", ""), raw_answers=raw,
                                 prediction=request.POST.get("prediction", ""))  # fmt: skip

@@ -3,7 +3,7 @@
 from hoiso.core.context import client_ip
 
 
-def _ip(request) -> str | None:
+def request_ip(request) -> str | None:
     # Behind the reverse proxy (docs/deployment.md) the proxy sets X-Real-IP.
     return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
 
@@ -13,7 +13,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = client_ip.set(_ip(request))
+        token = client_ip.set(request_ip(request))
         try:
             return self.get_response(request)
         finally:
