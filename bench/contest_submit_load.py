@@ -11,10 +11,13 @@ every submission of every run. Then, --runs times:
    unsubmitted attempt and POSTs her answers and prediction to `/cuoc-thi/bai/<key>/` — the
    page's form, with its CSRF token and an `X-Real-IP` of her own (the reverse proxy's
    header: participants come from many addresses, so the per-IP rate limit is exercised,
-   not tripped) — at a fixed total rate of --rate per second, for --seconds;
-3. the figures: submissions per second over the run, p50/p99 response times, errors (any
-   response but the 302 to the result page), and, from the database, the attempts counted
-   as submitted (must equal the successful requests: nothing counted twice, nothing lost).
+   not tripped) — arriving at random (a Poisson stream) at --rate per second, for --seconds;
+3. the figures: submissions per second over the run, p50/p99 response times (from when a
+   submission was sent, and p99 from when it was due, which counts a user's wait for her
+   previous response too), errors (any response but the 302 to the result page), and,
+   from the database, the attempts counted as submitted (must equal the successful
+   requests: nothing counted twice, nothing lost); with the load average and the share of
+   CPU time the hypervisor took for others (steal) during the run.
 
 In the same run, pgbench measures the ceiling: single-row INSERTs per second into a table
 like the attempts' on the same cluster with as many clients as gunicorn has workers. The
@@ -216,8 +219,9 @@ def run_locust(port: int, keys: Path, offset: int, rate: int, users: int, second
          "--host", f"http://127.0.0.1:{port}", "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
          "--only-summary", "--json", "--loglevel", "ERROR", "--stop-timeout", "10"],
         cwd=ROOT / "bench", env=env, check=False, capture_output=True, text=True)  # fmt: skip
-    stats = next((s for s in json.loads(out.stdout or "[]") if s["name"] == "submit"), None)
-    if stats is None:
+    found = {s["name"]: s for s in json.loads(out.stdout or "[]")}
+    stats, due = found.get("submit"), found.get("submit, from its due time")
+    if stats is None or due is None:
         raise SystemExit(f"locust made no request: {out.stderr[-2000:]}")
     per_second = sorted(stats["num_reqs_per_sec"].items())
     steady = [n for _second, n in per_second[2:-2]] or [0]  # without the ramp and the stop
@@ -226,7 +230,20 @@ def run_locust(port: int, keys: Path, offset: int, rate: int, users: int, second
             "rps": stats["num_requests"] / elapsed, "slowest_second": min(steady),
             "p50": percentile(stats["response_times"], 0.50),
             "p99": percentile(stats["response_times"], 0.99), "max": stats["max_response_time"],
+            "p99_due": percentile(due["response_times"], 0.99),
             "errors": out.stderr.count("Traceback")}  # fmt: skip
+
+
+def cpu_ticks() -> list[int]:
+    with open("/proc/stat") as f:
+        return [int(n) for n in f.readline().split()[1:]]
+
+
+def steal_share(before: list[int], after: list[int]) -> float:
+    """The share of the machine's CPU time the hypervisor gave to others (steal) between two
+    readings of /proc/stat: this machine is shared, and a run with much steal is slower."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return spent[7] / max(sum(spent), 1)
 
 
 def warm_up(port: int) -> None:
@@ -282,7 +299,9 @@ def main() -> None:
             port = int(server.args[server.args.index("--bind") + 1].rsplit(":", 1)[1])
             try:
                 warm_up(port)
+                ticks = cpu_ticks()
                 result = run_locust(port, keys, run * per_run, args.rate, args.users, args.seconds)
+                steal = steal_share(ticks, cpu_ticks())
             finally:
                 stop(server)
             counted = Attempt.objects.filter(round_id=round_pk, status="submitted").count() - before
@@ -290,14 +309,15 @@ def main() -> None:
             load = os.getloadavg()[0]
             emit("contest_submit_run", run=run + 1, offered=args.rate, rps=result["rps"],
                  slowest_second=result["slowest_second"], p50_ms=result["p50"], p99_ms=result["p99"],
-                 max_ms=result["max"],
+                 p99_from_due_ms=result["p99_due"], max_ms=result["max"],
                  errors=result["failures"], ok=ok, counted=counted, pgbench_inserts=ceilings[-1],
-                 ratio=result["rps"] / ceilings[-1], load=load)  # fmt: skip
+                 ratio=result["rps"] / ceilings[-1], load=load, steal=steal)  # fmt: skip
             if counted != ok:
                 raise SystemExit(f"{ok} submissions answered 302 but {counted} were counted")
             results.append(result)
         emit("contest_submit", runs=args.runs, workers=args.workers, offered=args.rate, seconds=args.seconds,
              median=median([r["rps"] for r in results]), p99_ms=median([r["p99"] for r in results]),
+             p99_from_due_ms=median([r["p99_due"] for r in results]),
              p50_ms=median([r["p50"] for r in results]), errors=sum(r["failures"] for r in results),
              pgbench_inserts=median(ceilings),
              ratio=median([r["rps"] / c for r, c in zip(results, ceilings, strict=True)]))  # fmt: skip
