@@ -84,6 +84,18 @@ class TestCsv:
         assert table.headers == HEADERS
         assert table.rows == [["31135", "Phường Ninh Kiều", "2025", "12.345"]]
 
+    def test_a_title_line_above_semicolons(self):
+        # csv.Sniffer gave up on such files (the title has no separator) and read commas
+        text = "Dân số nữ từ 18 tuổi, năm 2025\nMã xã;Tên xã;Năm;Số phụ nữ từ 18 tuổi\n31135;Phường Ninh Kiều;2025;12.345\n"
+        table = read_table(text.encode("utf-8"), "dan-so.csv")
+        assert table.headers == HEADERS
+        assert table.rows == [["31135", "Phường Ninh Kiều", "2025", "12.345"]]
+
+    def test_tabs_with_commas_inside_fields(self):
+        text = "Mã xã\tTên xã\tNăm\tSố phụ nữ từ 18 tuổi\n31135\tPhường Ninh Kiều, Cần Thơ\t2025\t12,345\n"
+        table = read_table(text.encode("utf-8"), "dan-so.csv")
+        assert table.rows == [["31135", "Phường Ninh Kiều, Cần Thơ", "2025", "12,345"]]
+
     def test_utf8_with_commas_and_quotes(self):
         text = 'Mã xã,Tên xã,Năm,Số phụ nữ từ 18 tuổi\n31135,"Phường Ninh Kiều, Cần Thơ",2025,"12,345"\n'
         table = read_table(text.encode("utf-8"), "dan-so.csv")

@@ -153,6 +153,17 @@ def test_a_csv_streams_too(tree, xa_officer):
     assert [n for chunk in sheet.chunks(10) for n, _c in chunk] == [2]
 
 
+def test_a_csv_from_vietnamese_excel_with_a_title_line(tree, xa_officer):
+    # Excel with Vietnamese regional settings separates with semicolons, and lists often
+    # open with a title line (here with a comma in it), which defeated csv.Sniffer.
+    text = ("DANH SÁCH HỘI VIÊN, CHI HỘI ẤP 3\r\nHọ và tên;Ngày sinh;Số CCCD\r\n"
+            f"Nguyễn Thị Lan;12/05/1990;{make_cccd(serial=77)}\r\nTrần Thị Mai;3/4/1991;\r\n")  # fmt: skip
+    sheet = open_sheet(text.encode("utf-8-sig"), "ds.csv")
+    assert sheet.headers == ["Họ và tên", "Ngày sinh", "Số CCCD"]
+    rows = [cells for chunk in sheet.chunks(10) for _n, cells in chunk]
+    assert [r[:2] for r in rows] == [["Nguyễn Thị Lan", "12/05/1990"], ["Trần Thị Mai", "3/4/1991"]]
+
+
 def test_the_summary_table_follows_the_import_and_its_undo(tree, xa_officer):
     from hoiso.members import tally
 

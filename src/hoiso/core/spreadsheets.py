@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -73,11 +74,24 @@ def csv_rows(data: bytes) -> tuple[Iterator[list[str]], str]:
         raise SpreadsheetError(
             _("The CSV file's text encoding is not recognised; save it as UTF-8.")
         )
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return csv.reader(io.StringIO(text), dialect), text
+    return csv.reader(io.StringIO(text), delimiter=_delimiter(text[:8192])), text
+
+
+def _delimiter(sample: str) -> str:
+    """The separator that splits the most lines of the sample into the same number of
+    fields, more than one (then the one that gives more fields). Excel saves CSV with the
+    list separator of Windows' regional settings (a semicolon in Vietnamese), and lists
+    often start with a title line with no separator at all, which defeats csv.Sniffer (it
+    wants every line alike)."""
+    lines = [line for line in sample.splitlines()[:50] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for delimiter in ",;\t":
+        widths = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter) if len(row) > 1)
+        if widths:
+            score = max((n, width) for width, n in widths.items())
+            if score > best_score:
+                best, best_score = delimiter, score
+    return best
 
 
 def _read_csv(data: bytes) -> list[list[object]]:
