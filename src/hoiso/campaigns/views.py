@@ -19,6 +19,7 @@ from hoiso.campaigns.models import Campaign, Target
 from hoiso.core.errors import ServiceError
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
+from hoiso.core.spreadsheets import XLSX_CONTENT_TYPE
 from hoiso.core.viewkit import submit
 from hoiso.org.models import Unit
 from hoiso.reporting import workbook
@@ -266,9 +267,7 @@ def campaign_report_xlsx(request, pk):
     title = _("%(name)s — figures at %(day)s") % {"name": campaign.name,
                                                   "day": on.strftime("%d/%m/%Y")}  # fmt: skip
     data = workbook.write(title=title, indicators=columns, rows=rows, total=(_("Total"), totals))
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     name = slugify(campaign.name) or "campaign"
     response["Content-Disposition"] = f'attachment; filename="{name}-{on.isoformat()}.xlsx"'
     return response

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from hoiso.contests import selectors
 from hoiso.contests.models import Round
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WIDTHS = (7, 8, 18, 30, 40, 10, 12, 12, 12, 20)
 
 

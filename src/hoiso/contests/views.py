@@ -22,6 +22,7 @@ from hoiso.core import audit
 from hoiso.core.errors import ServiceError
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
+from hoiso.core.spreadsheets import XLSX_CONTENT_TYPE
 from hoiso.core.viewkit import submit
 from hoiso.members.cards import CardError
 
@@ -256,7 +257,7 @@ def quiz_import(request, pk):
 def quiz_import_template(request):
     _organiser(request)
     response = HttpResponse(importing.template_xlsx(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+                            content_type=XLSX_CONTENT_TYPE)  # fmt: skip
     response["Content-Disposition"] = 'attachment; filename="mau-ngan-hang-cau-hoi.xlsx"'
     return response
 
@@ -285,7 +286,7 @@ def quiz_round_results_xlsx(request, pk):
     audit.record(actor=request.user, action="contest.results_download", obj=round_.contest,
                  details={"round": round_.number, "rows": count})  # fmt: skip
     name = f"ket-qua-{slugify(round_.contest.title)[:40] or 'cuoc-thi'}-tuan-{round_.number}.xlsx"
-    return FileResponse(output, as_attachment=True, filename=name, content_type=results_export.XLSX)
+    return FileResponse(output, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 @login_required

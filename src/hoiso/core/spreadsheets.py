@@ -22,6 +22,7 @@ from python_calamine import CalamineWorkbook
 from hoiso.core.text import fold
 
 MAX_ROWS = 100_000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SpreadsheetError(Exception):

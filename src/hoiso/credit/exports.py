@@ -27,7 +27,6 @@ from hoiso.credit.selectors import GroupBook
 from hoiso.members.cards import _fonts
 
 ROSE = colors.HexColor("#a3285f")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def money(amount: int) -> str:

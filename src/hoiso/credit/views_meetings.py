@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hoiso.core import audit
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
+from hoiso.core.spreadsheets import XLSX_CONTENT_TYPE
 from hoiso.credit import exports, selectors, services
 from hoiso.credit.collection import CollectionLine
 from hoiso.credit.ledger import CreditError
@@ -158,7 +159,7 @@ def sheet_xlsx(request, pk):
     group = _group(request, pk)
     on = _sheet_day(request, group)
     the_sheet = selectors.collection_sheet_for(user=request.user, group=group, on=on)
-    return _download(request, group, on, exports.sheet_xlsx(the_sheet), "xlsx", exports.XLSX,
+    return _download(request, group, on, exports.sheet_xlsx(the_sheet), "xlsx", XLSX_CONTENT_TYPE,
                      inline=False)  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from hoiso.core import audit
 from hoiso.core.forms import StyledForm
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
+from hoiso.core.spreadsheets import XLSX_CONTENT_TYPE
 from hoiso.core.viewkit import submit
 from hoiso.credit import exports, selectors, services
 from hoiso.credit.overdue import BUCKETS
@@ -236,7 +237,7 @@ def _books(request, start, end):
 def _xlsx(request, unit, groups, data: bytes, kind: str, day: datetime.date) -> HttpResponse:
     audit.record(actor=request.user, action="credit.list_export", unit_path=unit.path,
                  details={"list": kind, "groups": [g.pk for g in groups], "on": day.isoformat()})  # fmt: skip
-    response = HttpResponse(data, content_type=exports.XLSX)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     name = slugify(groups[0].name if len(groups) == 1 else unit.name) or "hoi"
     response["Content-Disposition"] = f'attachment; filename="{kind}-{name}-{day.isoformat()}.xlsx"'
     return response

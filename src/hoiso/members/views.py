@@ -15,6 +15,7 @@ from hoiso.core import audit
 from hoiso.core.history import history_rows, shown
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import path_q, user_can
+from hoiso.core.spreadsheets import XLSX_CONTENT_TYPE
 from hoiso.core.viewkit import submit
 from hoiso.members import (
     cards,
@@ -89,7 +90,7 @@ def member_export(request):
     else:
         output, count = exporting.write_xlsx(members, sensitive=sensitive)
         response = FileResponse(output, as_attachment=True, filename=name,
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+                                content_type=XLSX_CONTENT_TYPE)  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     audit.record(actor=request.user, action="member.export", unit_path=unit.path if unit else "",
                  details={"format": fmt, "rows": count, "sensitive": sensitive, "query": data.get("q", ""),

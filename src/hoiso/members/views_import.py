@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hoiso.core import progress
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import path_q
-from hoiso.core.spreadsheets import SpreadsheetError
+from hoiso.core.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError
 from hoiso.members import selectors, tasks
 from hoiso.members.importing import selectors as import_selectors
 from hoiso.members.importing import services
@@ -25,7 +25,6 @@ from hoiso.members.importing.forms import MappingForm, ModeForm, UploadForm
 from hoiso.members.models import ImportBatch
 from hoiso.members.services import MemberError
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUNNING = (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING)
 
 
@@ -41,7 +40,7 @@ def _units(request):
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

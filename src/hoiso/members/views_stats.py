@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from hoiso.core import audit
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import user_can
+from hoiso.core.spreadsheets import XLSX_CONTENT_TYPE
 from hoiso.members import stats as member_stats
 from hoiso.org.selectors import breadcrumb, unit_get
 
@@ -127,7 +128,7 @@ def _xlsx(request, stats, start) -> HttpResponse:
     audit.record(actor=request.user, action="member.stats_export", unit_path=stats.unit.path,
                  details={"on": stats.on.isoformat()})  # fmt: skip
     response = HttpResponse(output.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+                            content_type=XLSX_CONTENT_TYPE)  # fmt: skip
     response["Content-Disposition"] = (
         f'attachment; filename="thong-ke-hoi-vien-{stats.on:%Y%m%d}.xlsx"'
     )

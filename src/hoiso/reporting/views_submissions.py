@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hoiso.core.errors import ServiceError
 from hoiso.core.permissions import Action
+from hoiso.core.spreadsheets import XLSX_CONTENT_TYPE
 from hoiso.core.viewkit import submit
 from hoiso.reporting import forms, output, selectors, services
 from hoiso.reporting.figures import figure_of
@@ -287,7 +288,6 @@ def attachment_remove(request, pk):
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
@@ -320,4 +320,4 @@ def request_workbook(request, pk):
     """Every unit's figures and the roll-up as an Excel workbook."""
     report_request = selectors.request_get(user=request.user, pk=pk)
     name = output.filename(report_request, report_request.unit, "xlsx")
-    return _download(output.figures_xlsx(report_request), XLSX, name)
+    return _download(output.figures_xlsx(report_request), XLSX_CONTENT_TYPE, name)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hoiso.core import progress
 from hoiso.core.permissions import Action
+from hoiso.core.spreadsheets import XLSX_CONTENT_TYPE
 from hoiso.core.viewkit import submit
 from hoiso.org import forms, selectors, services, tasks
 from hoiso.org.models import Unit
@@ -117,7 +118,7 @@ def population_template(request):
     book.close()
     response = HttpResponse(
         output.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = 'attachment; filename="mau-dan-so-phu-nu.xlsx"'
     return response
