@@ -88,9 +88,7 @@ class Member(UnitOwnedModel):
         _("ethnicity"), max_length=2, choices=ETHNICITY_CHOICES, blank=True
     )
     religion = models.CharField(_("religion"), max_length=20, choices=RELIGION_CHOICES, blank=True)
-    cccd = models.CharField(
-        _("citizen ID (CCCD)"), max_length=12, null=True, blank=True
-    )
+    cccd = models.CharField(_("citizen ID (CCCD)"), max_length=12, null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=11, blank=True)
     address_area = models.ForeignKey(
         AdministrativeArea,

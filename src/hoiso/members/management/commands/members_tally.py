@@ -1,8 +1,8 @@
 """Rebuild the members' summary table from the records and report every difference.
 
-    manage.py members_tally            recount everything, store it, list what differed
-    manage.py members_tally --check    only compare; exit status 1 when anything differs
-    manage.py members_tally --unit CODE   only that unit's subtree (and the units above it)
+manage.py members_tally            recount everything, store it, list what differed
+manage.py members_tally --check    only compare; exit status 1 when anything differs
+manage.py members_tally --unit CODE   only that unit's subtree (and the units above it)
 """
 
 from django.core.management.base import BaseCommand, CommandError
