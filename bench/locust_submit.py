@@ -10,8 +10,9 @@ the clock from a random start, so that together they are a Poisson stream of BEN
 second (locust starts all the users at once: paced evenly, they would all send in the same
 instant, in bursts of BENCH_USERS). Each submission is timed twice: from when it is sent
 (locust's own figure, "submit") and from when it was due ("submit, from its due time"),
-which also counts the time a user waited for her previous response. The forms are made beforehand so that the load generator,
-on the same two cores as the server, spends as little as it can.
+which also counts the time a user waited for her previous response. The forms are made
+beforehand so that the load generator, on the same two cores as the server, spends as
+little as it can.
 """
 
 from __future__ import annotations
