@@ -99,6 +99,68 @@ def test_the_lean_path_stores_what_the_view_stores(client, contest, content):
     assert lean.status == "submitted" and 0 < lean.correct < lean.question_count
     assert lean.prediction == 42 and lean.submitted_at and lean.duration_ms is not None
     assert lean.correct == quiz.score(lean.layout, lean.answers)
+    assert lean.duration_ms == quiz.duration_ms(lean.started_at, lean.submitted_at)
+
+
+def _unseen(contest, attempt):
+    """A question of the contest's bank that the attempt did not show."""
+    shown = {qid for qid, _options in attempt.layout}
+    return next(q for q in contest.questions.order_by("pk") if q.pk not in shown)
+
+
+@pytest.mark.parametrize("forgery", ["question", "option", "both"])
+def test_an_answer_it_did_not_show_is_the_views(client, contest, forgery):
+    """Answered right, but naming a question or an option the attempt did not show: the
+    statement stores nothing; the view refuses it with its message."""
+    attempt = _attempt(contest)
+    unseen = _unseen(contest, attempt)
+    its_right = [str(o) for o in unseen.options.filter(is_correct=True).values_list("pk", flat=True)]
+    answers = right_answers(attempt)
+    first = next(iter(answers))
+    if forgery in ("question", "both"):
+        answers[str(unseen.pk)] = its_right
+    if forgery in ("option", "both"):
+        answers[first] = [*answers[first], its_right[0]]
+    with nothing_changes():
+        response, used = _post(client, attempt, _form(attempt, answers))
+    assert not used and response.status_code == 200
+    assert "not part of your attempt" in response.content.decode()
+    assert _stored(attempt)[0] == "open"
+
+
+def test_a_key_read_before_it_changed_is_read_again(client, contest, xa_officer):
+    """Each question's options are kept per process once read. A forged answer can make it
+    read a question no attempt has shown yet, whose key may still change (new options): an
+    attempt that shows the new options is scored by the new key."""
+    from hoiso.contests import services
+    from hoiso.contests.models import Question
+
+    first = _attempt(contest, 1)
+    unseen = _unseen(contest, first)
+    forged = {**right_answers(first), str(unseen.pk): [str(unseen.options.first().pk)]}
+    assert _post(client, first, _form(first, forged))[0].status_code == 200  # the view refused it
+    data = services.QuestionData(text=unseen.text, kind=Question.Kind.MULTIPLE, topic=unseen.topic,
+                                 difficulty=unseen.difficulty,
+                                 options=[("Một", True), ("Hai", True), ("Ba", False)])  # fmt: skip
+    services.question_update(actor=xa_officer, question=unseen, data=data)
+    second = _attempt(contest, 2)
+    rest = [item for item in second.layout if item[0] != unseen.pk]
+    layout = [[unseen.pk, list(unseen.options.values_list("pk", flat=True))], *rest[: len(second.layout) - 1]]
+    Attempt.objects.filter(pk=second.pk).update(layout=layout)
+    second.refresh_from_db()
+    response, used = _post(client, second, _form(second, right_answers(second)))
+    assert used and response.status_code == 302
+    assert _stored(second)[0] == "submitted" and second.correct == second.question_count
+
+
+def test_ids_no_row_can_have_are_the_views(client, contest):
+    attempt = _attempt(contest)
+    answers = right_answers(attempt)
+    answers[next(iter(answers))] = ["9" * 30]
+    with nothing_changes():
+        response, used = _post(client, attempt, _form(attempt, answers))
+    assert not used and response.status_code == 200
+    assert "not part of your attempt" in response.content.decode()
 
 
 def test_a_replay_reaches_the_view_and_counts_nothing(client, contest):

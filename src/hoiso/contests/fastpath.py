@@ -8,32 +8,36 @@ the view (`views_public.quiz_attempt`), which stays the full definition of the b
 - the common case: PostgreSQL; a form (urlencoded or multipart) that passes Django's own
   CSRF check; an attempt of a public contest by a member of the public, still open, within
   its time, with the form's submit token; answers naming only what the attempt showed; a
-  valid prediction; the address within its rate limit. Two statements (prepared once per
-  connection: a psycopg cursor of Django's connection, outside Django's query logging), each
-  atomic on its own: one counts the address (the rate limit's upsert) and reads the attempt with what is
-  needed to decide and score it; one UPDATE stores the scored answers only while the attempt
-  is still open and within its time (`WHERE status = 'open' AND deadline >= …`), so that of
-  concurrent submits exactly one is stored; then the 302 to the result page, as the view's.
-- anything else (a replay, a late or forged answer, an out-of-date form, a members-only
-  contest, another body, SQLite, a refused rate limit, a submit that lost the race): nothing
-  more is written here, and the view answers with its page and its Vietnamese message. The
-  address was counted once, here: the view does not count it again
-  (`ratelimit.allow_ip_of`). Unlike the view alone, a replayed or unknown attempt's submit
-  counts against the address too.
+  valid prediction; the address within its rate limit. The answers are parsed and scored
+  here, in Python, by `quiz`'s own functions, with each question's options and right options
+  from this process's memory (read once per question: a question's key cannot change once
+  an attempt has shown it, `services.question_update`, and a key changed before that has new
+  options, so an answer naming an option not known here has the question read again). Then
+  ONE statement, prepared once per connection (a psycopg cursor of Django's connection,
+  outside Django's query logging) and atomic: it counts the address (the rate limit's
+  upsert) and stores the scored answers only where everything else holds in the database —
+  the key, the token, `status = 'open'`, the deadline, the audience, the participant's kind,
+  the address's counts, and every answered question and option within the attempt's stored
+  layout (`quiz.parse_answers`' check, in SQL) — so that of concurrent submits exactly one
+  is stored; then the 302 to the result page, as the view's.
+- anything else (a replay, a late or forged answer, a forged layout, an out-of-date form, a
+  members-only contest, another body, SQLite, a refused rate limit, a submit that lost the
+  race): nothing more is written here, and the view answers with its page and its Vietnamese
+  message. Where the statement ran, the address was counted once, here: the view does not
+  count it again (`ratelimit.allow_ip_of`). Unlike the view alone, a replayed or unknown
+  attempt's submit then counts against the address too.
 
-The scoring, the answers' checks and the prediction's parsing are `quiz`'s own functions.
 The figures are in docs/performance.md (bench/contest_submit_load.py)."""
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from functools import cached_property
 
 import psycopg
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import DatabaseError, OperationalError, connection
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
@@ -48,34 +52,61 @@ _ZERO = uuid.UUID(int=0)
 _FORMS = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
-def _read_sql(counting: bool) -> str:
-    """The address's counts (counted now, or none), and the attempt by its key with its
-    contest's audience, its participant's kind and the right options of the questions it
-    showed as [question, option] pairs (no attempt: NULLs)."""
-    counts = f"WITH rl AS ({ratelimit.upsert_sql()}) " if counting else ""
-    source = "rl" if counting else "(SELECT 0 AS current, 0 AS previous) rl"
+def _submit_sql(counting: bool) -> str:
+    """Count the address (or not) and store the scored submit where the attempt is open, in
+    time, and showed every question and option answered; the address's counts and whether
+    it was stored."""
+    if counting:
+        counts, within = ratelimit.upsert_sql(), "rl.previous * %s + rl.current <= %s AND "
+    else:
+        counts, within = "SELECT 0 AS current, 0 AS previous", ""
     return (
-        f"{counts}SELECT rl.current, rl.previous, a.id, a.status, a.submit_token, a.started_at, "
-        "a.deadline, a.layout, c.audience, p.kind, "
-        "(SELECT COALESCE(json_agg(json_build_array(o.question_id, o.id)), '[]') "
-        " FROM contests_option o WHERE o.is_correct AND o.question_id IN "
-        "  (SELECT (e ->> 0)::bigint FROM jsonb_array_elements(a.layout) e)) "
-        f"FROM {source} LEFT JOIN (contests_attempt a "
-        "JOIN contests_round r ON r.id = a.round_id "
-        "JOIN contests_contest c ON c.id = r.contest_id "
-        "JOIN contests_participant p ON p.id = a.participant_id) ON a.key = %s"
+        f"WITH rl AS ({counts}), stored AS ("
+        " UPDATE contests_attempt a SET answers = posted.answers, prediction = %s, correct = %s,"
+        " submitted_at = %s, status = %s,"
+        " duration_ms = GREATEST(0, floor(extract(epoch FROM %s::timestamptz - a.started_at) * 1000))"
+        f" FROM rl, (SELECT %s::jsonb AS answers) posted WHERE {within}a.key = %s AND a.submit_token = %s AND a.status = %s"
+        " AND a.deadline >= %s"
+        " AND EXISTS (SELECT FROM contests_participant p WHERE p.id = a.participant_id AND p.kind = %s)"
+        " AND EXISTS (SELECT FROM contests_round r JOIN contests_contest c ON c.id = r.contest_id"
+        "  WHERE r.id = a.round_id AND c.audience = %s)"
+        " AND NOT EXISTS (SELECT FROM jsonb_each(posted.answers) chosen(question, options)"
+        "  WHERE NOT EXISTS (SELECT FROM jsonb_array_elements(a.layout) shown"
+        "   WHERE shown ->> 0 = chosen.question AND shown -> 1 @> chosen.options))"
+        " RETURNING a.id) "
+        "SELECT rl.current, rl.previous, EXISTS (SELECT FROM stored) FROM rl"
     )
 
 
-_STORE = (
-    "UPDATE contests_attempt SET answers = %s, prediction = %s, correct = %s, "
-    "submitted_at = %s, duration_ms = %s, status = %s "
-    "WHERE id = %s AND status = %s AND deadline >= %s"
+_KEYS_SQL = (
+    "SELECT q, COALESCE(array_agg(o.id) FILTER (WHERE o.id IS NOT NULL), '{}'),"
+    " COALESCE(array_agg(o.id) FILTER (WHERE o.is_correct), '{}') "
+    "FROM unnest(%s::bigint[]) q LEFT JOIN contests_option o ON o.question_id = q GROUP BY q"
 )
+# Each question this process has scored: its options and its right options (a few thousand).
+_keys: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
+_KEYS_KEPT = 20_000
+_BIGGEST = 2**63 - 1
 
 
-def _json(value):
-    return json.loads(value) if isinstance(value, str | bytes) else value
+def _right_options(cursor, answers: dict[str, list[int]]) -> dict[int, frozenset[int]] | None:
+    """The right options of the answered questions, read once per question per process; an
+    answer that names an option not known here has its question read again (a key changed
+    before any attempt showed it). None for ids no row can have."""
+    chosen = {int(qid): options for qid, options in answers.items()}
+    if any(not 0 < n <= _BIGGEST for n in chosen) or any(
+        not 0 < o <= _BIGGEST for options in chosen.values() for o in options
+    ):
+        return None
+    missing = [qid for qid, options in chosen.items()
+               if qid not in _keys or not _keys[qid][0].issuperset(options)]  # fmt: skip
+    if missing:
+        cursor.execute(_KEYS_SQL, [missing], prepare=True)
+        if len(_keys) > _KEYS_KEPT:
+            _keys.clear()
+        _keys.update((qid, (frozenset(shown), frozenset(right)))
+                     for qid, shown, right in cursor.fetchall())  # fmt: skip
+    return {qid: _keys[qid][1] for qid in chosen}
 
 
 class QuizSubmitMiddleware:
@@ -123,47 +154,41 @@ class QuizSubmitMiddleware:
         except OperationalError:
             connection.close()
             return None
+        except DatabaseError:
+            return None  # the view answers (autocommit: nothing was written)
         return HttpResponseRedirect(self._paths[1].format(key)) if stored else None
 
     def _store(self, cursor, request, key: uuid.UUID) -> bool:
-        """Count the address, read the attempt, and store the submit if it is the common
-        case; whether it was stored."""
-        post, now, ip = request.POST, timezone.now(), request_ip(request)
+        """Parse and score the submit, count the address and store the submit if it is the
+        common case; whether it was stored."""
+        post = request.POST
+        try:
+            token = uuid.UUID(post.get("token", ""))
+            answers = quiz.parse_choices(quiz.raw_answers(post))
+            guess = quiz.parse_prediction(post.get("prediction", ""))
+        except (ValueError, ServiceError):
+            return False  # the view counts the address and answers with its message
+        right = _right_options(cursor, answers)
+        if right is None:
+            return False
+        # only the answered questions can be right; the statement stores it only if the
+        # attempt showed them all, so this is `quiz.count_right` over its layout
+        correct = quiz.count_right([[qid, None] for qid in right], answers, right)
+        now, ip = timezone.now(), request_ip(request)
         clock = now.timestamp()
         limit, window = settings.HOISO_CONTEST_RATE_PER_IP, settings.HOISO_CONTEST_RATE_WINDOW
         counting = bool(ip) and limit > 0
-        params = (
-            ratelimit.counter_params(ratelimit.IP, ip, window=window, now=clock) if counting else []
+        counts, within = (
+            ratelimit.counter_params(ratelimit.IP, ip, window=window, now=clock),
+            [ratelimit.weight(window=window, now=clock), limit],
+        ) if counting else ([], [])  # fmt: skip
+        cursor.execute(_submit_sql(counting), [
+            *counts, guess, correct, now, Attempt.Status.SUBMITTED, now,
+            Attempt._meta.get_field("answers").get_db_prep_save(answers, connection), *within, key, token,
+            Attempt.Status.OPEN, now - quiz.GRACE, Participant.Kind.PUBLIC, Contest.Audience.PUBLIC],
+            prepare=True)  # fmt: skip
+        current, previous, stored = cursor.fetchone()
+        request._hoiso_ip_allowed = not counting or ratelimit.within(
+            current, previous, limit=limit, window=window, now=clock
         )
-        cursor.execute(_read_sql(counting), [*params, key], prepare=True)
-        current, previous, pk, status, token, started_at, deadline, layout, audience, kind, right = (
-            cursor.fetchone()
-        )  # fmt: skip
-        allowed = not counting or ratelimit.within(current, previous, limit=limit, window=window,
-                                                   now=clock)  # fmt: skip
-        request._hoiso_ip_allowed = allowed
-        if (
-            not allowed
-            or pk is None
-            or audience != Contest.Audience.PUBLIC
-            or kind != Participant.Kind.PUBLIC
-            or status != Attempt.Status.OPEN
-            or str(token) != post.get("token", "")
-            or now > deadline + quiz.GRACE
-        ):
-            return False
-        layout = _json(layout)
-        try:
-            answers = quiz.parse_answers(layout, quiz.raw_answers(post))
-            guess = quiz.parse_prediction(post.get("prediction", ""))
-        except ServiceError:
-            return False
-        right_options: dict[int, set[int]] = {}
-        for question_id, option_id in _json(right):
-            right_options.setdefault(question_id, set()).add(option_id)
-        cursor.execute(_STORE, [
-            Attempt._meta.get_field("answers").get_db_prep_save(answers, connection), guess,
-            quiz.count_right(layout, answers, right_options), now,
-            quiz.duration_ms(started_at, now), Attempt.Status.SUBMITTED, pk, Attempt.Status.OPEN,
-            now - quiz.GRACE], prepare=True)  # fmt: skip
-        return cursor.rowcount == 1  # else another submit of it was stored first, or time was cut
+        return stored

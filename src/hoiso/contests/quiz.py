@@ -234,10 +234,20 @@ def parse_answers(layout: list, raw: dict[str, list[str]]) -> dict[str, list[int
     """The chosen option ids per question, checked against what the attempt showed: a
     question or option id it did not show is a forged answer (ServiceError)."""
     shown = {str(qid): set(options) for qid, options in layout}
-    answers: dict[str, list[int]] = {}
-    for key, values in raw.items():
+    answers = parse_choices(raw)
+    for key, picked in answers.items():
         if key not in shown:
             raise ServiceError(_("The answers name a question that was not part of your attempt."))
+        if not shown[key].issuperset(picked):
+            raise ServiceError(_("The answers name an option that was not part of your attempt."))
+    return answers
+
+
+def parse_choices(raw: dict[str, list[str]]) -> dict[str, list[int]]:
+    """The chosen option ids per question as numbers, each once, in the form's order (not
+    yet checked against what the attempt showed: `parse_answers` does)."""
+    answers: dict[str, list[int]] = {}
+    for key, values in raw.items():
         picked = []
         for value in values:
             try:
@@ -246,10 +256,6 @@ def parse_answers(layout: list, raw: dict[str, list[str]]) -> dict[str, list[int
                 raise ServiceError(
                     _("The answers name an option that was not part of your attempt.")
                 ) from None
-            if option not in shown[key]:
-                raise ServiceError(
-                    _("The answers name an option that was not part of your attempt.")
-                )
             if option not in picked:
                 picked.append(option)
         answers[key] = picked
@@ -284,7 +290,9 @@ def score(layout: list, answers: dict[str, list[int]]) -> int:
 
 
 def duration_ms(started_at, now) -> int:
-    return max(0, int((now - started_at).total_seconds() * 1000))
+    """Whole milliseconds from the start, counted exactly (no float: the submit's lean path
+    counts the same in SQL)."""
+    return max(0, (now - started_at) // datetime.timedelta(milliseconds=1))
 
 
 def attempt_submit(

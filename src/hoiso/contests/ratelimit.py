@@ -56,8 +56,14 @@ def within(current: int, previous: int, *, limit: int, window: int, now: float) 
     (about one call in SWEEP_EVERY) the counters of windows long gone are deleted."""
     if random.randrange(SWEEP_EVERY) == 0:
         sweep(now)
-    weight = 1 - (now % window) / window
-    return previous * weight + current <= limit
+    return previous * weight(window=window, now=now) + current <= limit
+
+
+def weight(*, window: int, now: float) -> float:
+    """The share of the previous fixed window still inside the sliding one at `now` (a
+    statement that decides in SQL, `previous * weight + current <= limit`, takes it as a
+    parameter: the same arithmetic as `within`)."""
+    return 1 - (now % window) / window
 
 
 def hit(scope: str, ident: str, *, limit: int, window: int, now: float | None = None) -> bool:
