@@ -6,6 +6,7 @@ On SQLite the view serves every submit (the rest of the suite)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from hoiso.contests import quiz
 from hoiso.contests.models import Attempt, RateCounter
@@ -114,7 +115,9 @@ def test_an_answer_it_did_not_show_is_the_views(client, contest, forgery):
     statement stores nothing; the view refuses it with its message."""
     attempt = _attempt(contest)
     unseen = _unseen(contest, attempt)
-    its_right = [str(o) for o in unseen.options.filter(is_correct=True).values_list("pk", flat=True)]
+    its_right = [
+        str(o) for o in unseen.options.filter(is_correct=True).values_list("pk", flat=True)
+    ]
     answers = right_answers(attempt)
     first = next(iter(answers))
     if forgery in ("question", "both"):
@@ -145,7 +148,10 @@ def test_a_key_read_before_it_changed_is_read_again(client, contest, xa_officer)
     services.question_update(actor=xa_officer, question=unseen, data=data)
     second = _attempt(contest, 2)
     rest = [item for item in second.layout if item[0] != unseen.pk]
-    layout = [[unseen.pk, list(unseen.options.values_list("pk", flat=True))], *rest[: len(second.layout) - 1]]
+    layout = [
+        [unseen.pk, list(unseen.options.values_list("pk", flat=True))],
+        *rest[: len(second.layout) - 1],
+    ]
     Attempt.objects.filter(pk=second.pk).update(layout=layout)
     second.refresh_from_db()
     response, used = _post(client, second, _form(second, right_answers(second)))
@@ -288,3 +294,112 @@ def test_a_connection_gone_bad_leaves_the_submit_to_the_view(tree, xa_officer):
     attempt.refresh_from_db()
     assert attempt.status == "submitted" and attempt.correct == attempt.question_count
     assert connection.connection.info.backend_pid != doomed
+
+
+# ------------------------------------------------------------------------------ in front of the handler
+
+
+def _wsgi(attempt, form, *, multipart=False, ip="198.51.100.20", **extra):
+    """POST the form to the WSGI application gunicorn serves (hoiso.config.wsgi), as a
+    browser would (its CSRF cookie and token); (status, headers, body, whether the view ran)."""
+    from django.test import RequestFactory
+
+    from hoiso.config.wsgi import application
+
+    form = {**form, "csrfmiddlewaretoken": CSRF}
+    factory = RequestFactory()
+    url = reverse("contests:quiz_attempt", args=[attempt.key])
+    if multipart:
+        environ = factory.post(url, form, HTTP_X_REAL_IP=ip, **extra).environ
+    else:
+        from urllib.parse import urlencode
+
+        environ = factory.post(url, urlencode(form, doseq=True), HTTP_X_REAL_IP=ip,
+                               content_type="application/x-www-form-urlencoded", **extra).environ  # fmt: skip
+    environ["HTTP_COOKIE"] = f"{settings.LANGUAGE_COOKIE_NAME}=en; csrftoken={CSRF}"
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen.update(status=status, headers=dict(headers))
+
+    with CaptureQueriesContext(connection) as captured, _within_the_tests_transaction():
+        chunks = application(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+    seen["view"] = any("contests_attempt" in q["sql"] for q in captured)
+    return seen["status"], seen["headers"], body.decode(), seen["view"]
+
+
+CSRF = "b" * 32
+
+
+@contextlib.contextmanager
+def _within_the_tests_transaction():
+    """Django's handler closes old connections at each request's start and end, which would
+    end the test's transaction; its test client stops that the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.mark.parametrize("multipart", [False, True])
+def test_in_front_of_the_handler_it_stores_the_submit(contest, multipart):
+    attempt = _attempt(contest)
+    status, headers, _body, view = _wsgi(attempt, _form(attempt, right_answers(attempt)),
+                                         multipart=multipart)  # fmt: skip
+    assert status == "302 Found" and not view
+    assert headers["Location"] == reverse("contests:quiz_result", args=[attempt.key])
+    assert headers["X-Content-Type-Options"] == "nosniff"  # what SecurityMiddleware adds
+    assert _stored(attempt)[0] == "submitted" and attempt.correct == attempt.question_count
+    (counter,) = RateCounter.objects.filter(key__startswith="ip:")
+    assert counter.current == 1
+
+
+@pytest.mark.parametrize("multipart", [False, True])
+def test_in_front_of_the_handler_the_rest_reaches_the_view_with_its_body(contest, multipart):
+    """A forged answer: the handler gets the body as it was sent, the view refuses it with
+    its message, and the address was counted once."""
+    attempt = _attempt(contest)
+    answers = right_answers(attempt)
+    answers[str(_unseen(contest, attempt).pk)] = ["1"]
+    with nothing_changes():
+        status, _headers, body, view = _wsgi(attempt, _form(attempt, answers), multipart=multipart)
+    assert status.startswith("200") and view
+    assert "not part of your attempt" in body
+    (counter,) = RateCounter.objects.filter(key__startswith="ip:")
+    assert counter.current == 1
+    assert _stored(attempt)[0] == "open"
+
+
+def test_in_front_of_the_handler_a_page_and_a_sub_path_are_the_handlers(contest):
+    from django.test import RequestFactory
+
+    from hoiso.config.wsgi import application
+
+    attempt = _attempt(contest)
+    url = reverse("contests:quiz_attempt", args=[attempt.key])
+    environ = RequestFactory().get(url).environ
+    seen = {}
+    with _within_the_tests_transaction():
+        b"".join(
+            application(environ, lambda status, headers, exc_info=None: seen.update(status=status))
+        )
+    assert seen["status"].startswith("200")
+    form = _form(attempt, right_answers(attempt))
+    try:
+        status, headers, _body, view = _wsgi(attempt, form, SCRIPT_NAME="/hoiso")
+    finally:
+        set_script_prefix("/")  # the handler set the sub-path's for this thread
+    # served under a sub-path: the handler serves it, and the middleware stores it
+    assert status == "302 Found" and not view
+    assert headers["Location"] == "/hoiso" + reverse("contests:quiz_result", args=[attempt.key])
+    assert _stored(attempt)[0] == "submitted"

@@ -25,6 +25,9 @@ from hoiso.core.middleware import request_ip
 
 SWEEP_EVERY = 1000
 IP = "ip"
+# Where a request records that its address was counted, and the answer: in its WSGI environ
+# (no header can name it), so that it survives the lean path handing the request on.
+IP_ALLOWED = "hoiso.ip_allowed"
 
 _UPSERT = (
     "INSERT INTO {table} (key, slot, current, previous) VALUES (%s, %s, 1, 0) "
@@ -94,9 +97,9 @@ def allow_ip_of(request) -> bool:
     """`allow_ip` for this request's address, counted once however many of the submit's
     paths ask (the lean path of `fastpath` counts it and records the answer here before
     handing over)."""
-    allowed = getattr(request, "_hoiso_ip_allowed", None)
+    allowed = request.META.get(IP_ALLOWED)
     if allowed is None:
-        allowed = request._hoiso_ip_allowed = allow_ip(request_ip(request))
+        allowed = request.META[IP_ALLOWED] = allow_ip(request_ip(request))
     return allowed
 
 
