@@ -22,13 +22,15 @@ every submission of every run. Then, --runs times:
 In the same run, pgbench measures the ceiling: single-row INSERTs per second into a table
 like the attempts' on the same cluster with as many clients as gunicorn has workers. The
 ratio submissions/s ÷ inserts/s says how much of the database's raw write rate the whole
-web stack keeps (a submit is a locked read, the scoring and one UPDATE, plus the rate
-limit's cache writes).
+web stack keeps (a submit of the common case is one statement: the rate limit's upsert and
+the guarded UPDATE, hoiso/contests/fastpath.py).
 
 Targets (issue 5): at least 400 submissions/s sustained for 60 s, p99 under 300 ms, no
-errors.
+errors. The rate offered is 420/s by default: a Poisson stream of 400/s delivers 400 ± 2.6
+in 60 s, under 400 in half the runs by chance alone; offered 420/s, "at least 400" is what
+each run measures.
 
-    scripts/with-postgres.sh .venv/bin/python bench/contest_submit_load.py [--rate 400] [--seconds 60] [--runs 3]
+    scripts/with-postgres.sh .venv/bin/python bench/contest_submit_load.py [--rate 420] [--seconds 60] [--runs 3]
 """
 
 from __future__ import annotations
@@ -257,7 +259,8 @@ def warm_up(port: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rate", type=int, default=400, help="submissions per second to offer")
+    parser.add_argument("--rate", type=int, default=420, help="submissions per second to offer "
+                        "(the target is 400 sustained: a Poisson stream of 400 is under it half the time)")  # fmt: skip
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
