@@ -103,15 +103,19 @@ def _right_options(cursor, answers: dict[str, list[int]]) -> dict[int, frozenset
         not 0 < o <= _BIGGEST for options in chosen.values() for o in options
     ):
         return None
+    known = {qid: _keys.get(qid) for qid in chosen}  # read once: another thread may clear it
     missing = [qid for qid, options in chosen.items()
-               if qid not in _keys or not _keys[qid][0].issuperset(options)]  # fmt: skip
+               if known[qid] is None or not known[qid][0].issuperset(options)]  # fmt: skip
     if missing:
         cursor.execute(_KEYS_SQL, [missing], prepare=True)
+        read = {
+            qid: (frozenset(shown), frozenset(right)) for qid, shown, right in cursor.fetchall()
+        }
         if len(_keys) > _KEYS_KEPT:
             _keys.clear()
-        _keys.update((qid, (frozenset(shown), frozenset(right)))
-                     for qid, shown, right in cursor.fetchall())  # fmt: skip
-    return {qid: _keys[qid][1] for qid in chosen}
+        _keys.update(read)
+        known.update(read)
+    return {qid: known[qid][1] for qid in chosen}
 
 
 class QuizSubmitMiddleware:
