@@ -20,9 +20,9 @@ the view (`views_public.quiz_attempt`), which stays the full definition of the b
   the address's counts, and every answered question and option within the attempt's stored
   layout (`quiz.parse_answers`' check, in SQL) — so that of concurrent submits exactly one
   is stored; then the 302 to the result page, as the view's.
-- anything else (a replay, a late or forged answer, a forged layout, an out-of-date form, a
-  members-only contest, another body, SQLite, a refused rate limit, a submit that lost the
-  race): nothing more is written here, and the view answers with its page and its Vietnamese
+- anything else (a replay, a late or forged answer, an out-of-date form, a members-only
+  contest, another body, SQLite, a refused rate limit, a submit that lost the race):
+  nothing more is written here, and the view answers with its page and its Vietnamese
   message. Where the statement ran, the address was counted once, here: the view does not
   count it again (`ratelimit.allow_ip_of`). Unlike the view alone, a replayed or unknown
   attempt's submit then counts against the address too.
@@ -70,8 +70,8 @@ def _submit_sql(counting: bool) -> str:
         " UPDATE contests_attempt a SET answers = posted.answers, prediction = %s, correct = %s,"
         " submitted_at = %s, status = %s,"
         " duration_ms = GREATEST(0, floor(extract(epoch FROM %s::timestamptz - a.started_at) * 1000))"
-        f" FROM rl, (SELECT %s::jsonb AS answers) posted WHERE {within}a.key = %s AND a.submit_token = %s AND a.status = %s"
-        " AND a.deadline >= %s"
+        " FROM rl, (SELECT %s::jsonb AS answers) posted"
+        f" WHERE {within}a.key = %s AND a.submit_token = %s AND a.status = %s AND a.deadline >= %s"
         " AND EXISTS (SELECT FROM contests_participant p WHERE p.id = a.participant_id AND p.kind = %s)"
         " AND EXISTS (SELECT FROM contests_round r JOIN contests_contest c ON c.id = r.contest_id"
         "  WHERE r.id = a.round_id AND c.audience = %s)"
