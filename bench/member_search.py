@@ -194,16 +194,11 @@ def _drop_letter(name: str) -> str:
 
 def list_page(user, query: str) -> str:
     """What the list view does: the scoped search, a Paginator of 50, count and page 1."""
-    from django.core.paginator import Paginator
-
     from hoiso.members.selectors import members_search
 
     user.__dict__.pop("_roles_cache", None)
     found = members_search(user=user, query=query)
-    paginator = Paginator(found.members, 50)
-    if found.count is not None:
-        paginator.count = found.count
-    page = paginator.get_page(1)
+    page = found.paginator(50).get_page(1)
     list(page.object_list)
     return f"{page.paginator.count}{'+' if found.more else ''}{' similar' if found.similar else ''}"
 

@@ -374,3 +374,55 @@ def test_search_results_in_vietnamese_order(tree, tinh_admin):
         admit(tinh_admin, tree.a1, full_name=name)
     assert [m.full_name for m in selectors.members_list(user=tinh_admin, query="thi")] == [
         "Bùi Thị Anh", "Lê Thị Anh", "Trần Thị Ánh", "Đỗ Thị Bình"]  # fmt: skip
+
+
+# ------------------------------------------------------------------ pages
+
+
+def test_pages_read_keys_first_show_what_the_plain_pages_show(
+    tree, tinh_admin, django_assert_num_queries
+):
+    """A plain list and a search over the count's limit are paged keys first; every page
+    holds the rows the plain Paginator gives, in the same order (equal names by pk), with
+    their units read along (no query per row)."""
+    from django.core.paginator import Paginator
+
+    from hoiso.core.paging import KeysFirstPaginator
+
+    for i, name in enumerate(["Lê Thị Hoa", "Trần Thị Hoa", "Võ Thị Ánh", "Lê Thị Hoa"] * 3):
+        admit(tinh_admin, tree.a1 if i % 2 else tree.a2, full_name=name)
+    found = selectors.members_search(user=tinh_admin)
+    assert found.count is None and isinstance(found.paginator(5), KeysFirstPaginator)
+    plain = Paginator(found.members, 5, orphans=1)
+    keys_first = KeysFirstPaginator(found.members, 5, orphans=1)
+    assert keys_first.num_pages == plain.num_pages >= 3
+    for number in plain.page_range:
+        expected = [(m.pk, m.unit.name) for m in plain.page(number)]
+        with django_assert_num_queries(2):  # the keys, then the rows with their units
+            shown = [(m.pk, m.unit.name) for m in keys_first.page(number)]
+        assert shown == expected
+
+
+def test_a_row_gone_between_the_two_reads_is_left_out(tree, tinh_admin):
+    from hoiso.core.paging import KeysFirstPaginator
+
+    lan, mai = (admit(tinh_admin, tree.a1, full_name=n) for n in ["Lê Thị Lan", "Võ Thị Mai"])
+    paginator = KeysFirstPaginator(Member.objects.exclude(pk=lan.pk).order_by("name_sort"), 10)
+    # The keys read first still had her; the rows read after no longer do.
+    page = paginator._get_page(Member.objects.order_by("name_sort"), 1, paginator)
+    assert list(page) == [mai]
+
+
+def test_a_counted_search_is_paged_plainly(tree, tinh_admin, monkeypatch):
+    from hoiso.core.paging import KeysFirstPaginator
+
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 2)
+    for name in ["Lê Thị Hoa", "Trần Thị Hoa", "Võ Thị Hoa"]:
+        admit(tinh_admin, tree.a1, full_name=name)
+    counted = selectors.members_search(user=tinh_admin, query="tran hoa").paginator(50)
+    assert counted.count == 1 and not isinstance(counted, KeysFirstPaginator)
+    over = selectors.members_search(user=tinh_admin, query="hoa").paginator(50)
+    assert isinstance(over, KeysFirstPaginator)
+    # Counted up to the bound (the page says "more than 2"), in Vietnamese order.
+    assert over.count == 2
+    assert [m.full_name for m in over.page(1)] == ["Lê Thị Hoa", "Trần Thị Hoa"]

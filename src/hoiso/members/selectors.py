@@ -8,12 +8,14 @@ import operator
 import re
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Collate, Lower
 from django.db.models.lookups import Contains, Regex
 from django.http import Http404
 
+from hoiso.core.paging import KeysFirstPaginator
 from hoiso.core.permissions import Action
 from hoiso.core.scoping import get_object_for_user, path_q, scope_paths, user_can
 from hoiso.core.text import fold
@@ -90,6 +92,18 @@ class MemberSearch:
     count: int | None = None
     more: bool = False
     similar: bool = False
+
+    def paginator(self, per_page: int) -> Paginator:
+        """The list's pages, counted by the search where it counted. A plain list or a
+        search over the count's limit is paged keys first (core.paging): its order is
+        walked or sorted among thousands of rows, which is cheap for the keys alone."""
+        if self.count is None or self.more:
+            paginator = KeysFirstPaginator(self.members, per_page)
+        else:
+            paginator = Paginator(self.members, per_page)
+        if self.count is not None:
+            paginator.count = self.count
+        return paginator
 
 
 def members_search(

@@ -3,7 +3,6 @@ edits, transfers (within and across provinces), leaving, death, reinstatement.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,10 +46,7 @@ def _units_under(request, action=Action.MANAGE_MEMBERS):
 def member_list(request):
     _require(request.user, Action.VIEW_PERSONAL)
     search, data, _filters, unit, found = _listed(request)
-    paginator = Paginator(found.members, 50)
-    if found.count is not None:
-        paginator.count = found.count  # counted (up to a limit) by the search already
-    page = paginator.get_page(request.GET.get("page"))
+    page = found.paginator(50).get_page(request.GET.get("page"))
     return render(request, "members/member_list.html", {
         "page": page, "search": search, "unit": unit, "query": data.get("q", ""),
         "more_found": found.more, "similar_found": found.similar,
