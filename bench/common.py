@@ -115,6 +115,26 @@ def emit(name: str, **fields) -> None:
     print(name, " ".join(f"{k}={show(v)}" for k, v in fields.items()), flush=True)
 
 
+def host_yardstick(reps: int = 3) -> float:
+    """Seconds this machine takes (median of `reps`) for a fixed piece of pure Python: five
+    million additions in a loop (0.35 s on the benches' machine on 3 December 2026). That
+    machine is shared, and the same fixed work has run up to three times slower on one day
+    than another with no steal shown (django-import-export's 20,000 rows: 851 rows/s on
+    22 November, 244–302 on 3 December); figures of different days compare beside this."""
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def emit_yardstick(when: str) -> None:
+    emit("host_yardstick_s", when=when, median=host_yardstick())
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 

@@ -38,6 +38,7 @@ from common import (
     create_postgres_database,
     drop_postgres_database,
     emit,
+    emit_yardstick,
     is_postgres,
     manage,
     median,
@@ -308,6 +309,7 @@ def main() -> None:
         build_base(url, path, args.rows)
     emit("member_import_setup_seconds", median=time.perf_counter() - started,
          file_mb=os.path.getsize(path) / 2**20)  # fmt: skip
+    emit_yardstick("before the runs")
     ours = []
     for i in range(args.runs):
         run_url = _copy(url, f"hoiso_bench_import_{i}")
@@ -357,6 +359,7 @@ def main() -> None:
              written=r["written"], invalid=r["invalid"], errors=r["errors"], read_s=r["read_s"],
              cpu_s=r["cpu_s"], pg_cpu_s=r["pg_cpu_s"], load=r["load"],
              rows_per_cpu_s=their_cpu, runs=len(results), median=their)  # fmt: skip
+    emit_yardstick("after the runs")
     ours_cpu = median([r["rows"] / (r["import_cpu_s"] + r["import_pg_cpu_s"]) for r in ours])
     emit("member_import_ratio", ours_rows_per_s=rate, theirs_rows_per_s=best, median=rate / best,
          by_cpu=ours_cpu / best_cpu)  # fmt: skip

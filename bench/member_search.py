@@ -38,6 +38,7 @@ from common import (
     database_name,
     drop_postgres_database,
     emit,
+    emit_yardstick,
     is_postgres,
     manage,
     setup_django,
@@ -248,7 +249,9 @@ def main() -> None:
         setup_django()
         remember_vocabulary()
     try:
+        emit_yardstick("before")
         measure(args.reps)
+        emit_yardstick("after")
     finally:
         from django.db import connections
 

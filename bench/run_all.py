@@ -22,6 +22,7 @@ from pathlib import Path
 from common import (
     PYTHON,
     create_postgres_database,
+    host_yardstick,
     is_postgres,
     manage,
     remove_sqlite,
@@ -56,6 +57,8 @@ def main() -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
+    yardsticks = [f"host_yardstick_s when=start median={host_yardstick():.3f}"]
+    print(yardsticks[0], flush=True)
     pg = os.environ.get("DATABASE_URL", "")
     sqlite = temp_sqlite_url()
     urls = [pg, sqlite] if is_postgres(pg) else [sqlite]
@@ -83,8 +86,9 @@ def main() -> None:
                            "--submits", "10" if args.quick else "30")  # fmt: skip
     finally:
         remove_sqlite(sqlite)
+    yardsticks.append(f"host_yardstick_s when=end median={host_yardstick():.3f}")
     print(f"\n== figures ({time.perf_counter() - started:.0f} s in all)")
-    print("\n".join(figures))
+    print("\n".join(yardsticks + figures))
 
 
 if __name__ == "__main__":
