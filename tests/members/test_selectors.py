@@ -131,6 +131,17 @@ def test_member_code(people, tinh_admin):
     assert search(tinh_admin, code.lower()) == {"Trần Thị Đào"}
 
 
+def test_digits_are_looked_up_as_what_they_could_be(people, tinh_admin):
+    """The end of a code (up to its ten digits) or of a phone (up to eleven) still finds;
+    a whole CCCD (twelve) is looked up by the CCCD alone."""
+    code = Member.objects.get(pk=people["dao"].pk).code
+    assert search(tinh_admin, code[-6:]) >= {"Trần Thị Đào"}
+    assert search(tinh_admin, code[2:]) == {"Trần Thị Đào"}
+    assert search(tinh_admin, "345678") == {"Nguyễn Thị Lan"}
+    condition = str(selectors.search_q(people["lan"].cccd))
+    assert "cccd" in condition and "code" not in condition and "phone" not in condition
+
+
 def test_search_never_reaches_outside_scope(people, xa_officer_other):
     assert search(xa_officer_other, "lan") == set()
     assert search(xa_officer_other, "0912345678") == set()

@@ -25,6 +25,8 @@ from hoiso.members.validators import ValueProblem, normalize_phone
 from hoiso.org.models import Unit
 
 _DIGITS = re.compile(r"^\+?[\d\s.\-]{6,}$")
+_CODE_DIGITS = 10  # services.member_code: HV and ten digits
+_PHONE_DIGITS = Member._meta.get_field("phone").max_length
 
 
 def members_visible(*, user, action: str = Action.VIEW_PERSONAL):
@@ -49,12 +51,17 @@ def search_q(query: str, *, scan: bool = False) -> Q:
     if query.upper().startswith("HV") and query[2:].isdigit():
         return Q(code=query.upper())
     if _DIGITS.match(query):
+        # Only what the digits could be: a code has ten digits and a phone at most eleven,
+        # so a whole CCCD is one probe of its index, not three index scans.
         digits = re.sub(r"\D", "", query)
-        condition = _cccd_prefix(digits) | Q(code__endswith=digits)
+        condition = _cccd_prefix(digits)
+        if len(digits) <= _CODE_DIGITS:
+            condition |= Q(code__endswith=digits)
         try:
             condition |= Q(phone=normalize_phone(query))
         except ValueProblem:
-            condition |= Q(phone__contains=digits)
+            if len(digits) <= _PHONE_DIGITS:
+                condition |= Q(phone__contains=digits)
         return condition
     # Every word typed must appear; "lan nguyen" finds "Nguyễn Thị Lan". On PostgreSQL each
     # `LIKE '%word%'` is served by the trigram index on name_folded (migration 0005).
