@@ -164,6 +164,8 @@ def test_all_or_nothing_writes_everything_when_every_row_is_right(tree, xa_offic
     assert sorted(events.values_list("member__full_name", "to_unit", "on", "actor")) == sorted(
         (m.full_name, m.unit_id, today(), xa_officer.pk) for m in members.values()
     )
+    tracked = [f.attname for f in Member.history.model._meta.concrete_fields
+               if not f.attname.startswith("history_")]  # fmt: skip
     for m in members.values():  # one history row, already with the code, by the official
         (created,) = m.history.all()
         assert (created.history_type, created.code, created.history_user) == (
@@ -171,6 +173,8 @@ def test_all_or_nothing_writes_everything_when_every_row_is_right(tree, xa_offic
             m.code,
             xa_officer,
         )
+        # the version holds the record as stored, field for field
+        assert {f: getattr(created, f) for f in tracked} == {f: getattr(m, f) for f in tracked}
         assert m.code == f"HV{m.pk:010d}" and (m.name_folded, m.unit_path) == (
             fold(m.full_name),
             m.unit.path,

@@ -35,6 +35,10 @@ def test_created_and_updated_members_have_history_events_and_import_records(tree
         lan.history.order_by("history_id").values_list("history_type", "phone", "history_user")
     )
     assert kinds == [("+", "0912345678", xa_officer.pk), ("~", "0911111111", xa_officer.pk)]
+    tracked = [f.attname for f in Member.history.model._meta.concrete_fields
+               if not f.attname.startswith("history_")]  # fmt: skip
+    changed = lan.history.latest("history_id")  # the record as stored after the update
+    assert {f: getattr(changed, f) for f in tracked} == {f: getattr(lan, f) for f in tracked}
     assert lan.updated_at > lan.created_at
     new = Member.objects.get(full_name="Đặng Thị Mới")
     assert list(new.events.values_list("kind", "to_unit")) == [

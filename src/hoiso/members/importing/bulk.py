@@ -76,11 +76,11 @@ class Writer:
         self.position["address_area"] = self.position["address_area_id"]
         self.blank_row = [None if f.attname == "id" else f.get_default()
                           for f in Member._meta.concrete_fields]  # fmt: skip
-        extra = ("history_date", "history_change_reason", "history_type", "history_user_id")
-        own = [f.attname for f in HistoricalMember._meta.concrete_fields
-               if f.attname != "history_id" and f.attname not in extra]  # fmt: skip
-        self.history_columns = [*own, *extra]
-        self.history_from = [self.position[name] for name in own]
+        extra = ("history_id", "history_date", "history_change_reason", "history_type",
+                 "history_user_id")  # fmt: skip
+        # The member's own columns a history row keeps (the same names in both tables).
+        self.history_columns = [f.column for f in HistoricalMember._meta.concrete_fields
+                                if f.attname not in extra]  # fmt: skip
         # The summary keys the written rows add, by unit path (added to the table at the
         # end), and where the values they are counted from (tally.FIELDS) are in a row.
         self.tally_by_path: dict[str, Counter] = {}
@@ -138,17 +138,15 @@ class Writer:
             self._update_postgres([values for _m, values in changed], fields)
         elif changed:
             Member.objects.bulk_update([m for m, _d in changed], fields, batch_size=1000)
-        own, extra = self.history_from, (self.now, None)
         user_id, batch_id, now = self.user_id, self.batch.pk, self.now
-        history = [[*[values[i] for i in own], *extra, "+", user_id] for values in new]
-        history += [[*[values[i] for i in own], *extra, "~", user_id] for _m, values in changed]
         admitted, pk = MemberEvent.Kind.ADMITTED, self.position["id"]
         events = [(v[pk], admitted, r.joined_on, None, r.unit.pk, r.decision[:255], user_id, now)
                   for r, v in zip(created, new, strict=True)]  # fmt: skip
         imported = [(batch_id, v[pk], True, r.number) for r, v in zip(created, new, strict=True)]
         imported += [(batch_id, m.pk, False, r.number)
                      for r, (m, _v) in zip(updated, changed, strict=True)]  # fmt: skip
-        copy_rows(HistoricalMember, self.history_columns, history)
+        self._history([values[pk] for values in new], "+")
+        self._history([member.pk for member, _v in changed], "~")
         names.remember_words(
             {r.data["full_name"] for r in (*created, *updated) if r.data.get("full_name")}
         )
@@ -232,6 +230,32 @@ class Writer:
         member.full_name, member.name_folded, member.name_sort = quick.name_fields(member.full_name)
         member.updated_at = self.now
         return member, [getattr(member, name) for name in self.columns]
+
+    def _history(self, ids: list[int], kind: str) -> None:
+        """One history row of `kind` ("+" created, "~" changed) per member of `ids`, as
+        simple-history writes on save: her record as stored, the time and the acting
+        official. The database copies the stored values itself (INSERT … SELECT): nothing is
+        sent per row, and what history keeps is what the record holds."""
+        if not ids:
+            return
+        quote = connection.ops.quote_name
+        own = ", ".join(quote(c) for c in self.history_columns)
+        insert = (
+            f"INSERT INTO {quote(HistoricalMember._meta.db_table)} ({own}, history_date, "
+            f"history_change_reason, history_type, history_user_id) "
+            f"SELECT {own}, %s, NULL, %s, %s FROM {quote(Member._meta.db_table)} "
+        )
+        when = connection.ops.adapt_datetimefield_value(self.now)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute(
+                    insert + "WHERE id = ANY(%s) ORDER BY id", [when, kind, self.user_id, ids]
+                )
+                return
+            for start in range(0, len(ids), 500):  # SQLite: a bounded number of parameters
+                part = ids[start : start + 500]
+                cursor.execute(insert + f"WHERE id IN ({', '.join(['%s'] * len(part))}) ORDER BY id",
+                               [when, kind, self.user_id, *part])  # fmt: skip
 
     # --- inserting ---------------------------------------------------------------------------
 
