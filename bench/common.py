@@ -106,13 +106,19 @@ def median(values) -> float:
     return statistics.median(values)
 
 
-def emit(name: str, **fields) -> None:
+def figure_line(name: str, **fields) -> str:
+    """One figure as printed: `name key=value …`."""
+
     def show(value):
         if isinstance(value, float):
             return f"{value:.3f}" if value < 100 else f"{value:.1f}"
         return str(value)
 
-    print(name, " ".join(f"{k}={show(v)}" for k, v in fields.items()), flush=True)
+    return f"{name} {' '.join(f'{k}={show(v)}' for k, v in fields.items())}"
+
+
+def emit(name: str, **fields) -> None:
+    print(figure_line(name, **fields), flush=True)
 
 
 def host_yardstick(reps: int = 3) -> float:
@@ -131,8 +137,12 @@ def host_yardstick(reps: int = 3) -> float:
     return statistics.median(times)
 
 
+def yardstick_line(when: str) -> str:
+    return figure_line("host_yardstick_s", when=when, median=host_yardstick())
+
+
 def emit_yardstick(when: str) -> None:
-    emit("host_yardstick_s", when=when, median=host_yardstick())
+    print(yardstick_line(when), flush=True)
 
 
 def p95(values: list[float]) -> float:

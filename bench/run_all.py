@@ -22,11 +22,11 @@ from pathlib import Path
 from common import (
     PYTHON,
     create_postgres_database,
-    host_yardstick,
     is_postgres,
     manage,
     remove_sqlite,
     temp_sqlite_url,
+    yardstick_line,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -57,7 +57,7 @@ def main() -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
-    yardsticks = [f"host_yardstick_s when=start median={host_yardstick():.3f}"]
+    yardsticks = [yardstick_line("start")]
     print(yardsticks[0], flush=True)
     pg = os.environ.get("DATABASE_URL", "")
     sqlite = temp_sqlite_url()
@@ -86,7 +86,7 @@ def main() -> None:
                            "--submits", "10" if args.quick else "30")  # fmt: skip
     finally:
         remove_sqlite(sqlite)
-    yardsticks.append(f"host_yardstick_s when=end median={host_yardstick():.3f}")
+    yardsticks.append(yardstick_line("end"))
     print(f"\n== figures ({time.perf_counter() - started:.0f} s in all)")
     print("\n".join(yardsticks + figures))
 
